@@ -38,8 +38,9 @@ test: setup lint
 demo: setup
 	tools/run-demo
 
+# make bench BENCH_ARGS='--quick --only NAME'
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .collections .demo build

@@ -121,7 +121,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ("redistribute", 1),
     ),
     "config-archive": _rules(("path", 1, 1), ("write-memory",), ("maximum", 1, 1)),
-    "config-vlan": _rules(("name", 1, 1),),
+    "config-vlan": _rules(
+        ("name", 1, 1),
+    ),
     "config-std-nacl": _rules(("permit", 1), ("deny", 1), ("remark", 1)),
     "config-ext-nacl": _rules(("permit", 1), ("deny", 1), ("remark", 1)),
 }

@@ -44,7 +44,9 @@ def _body_chunks(version: str, body_size: int):
         yield piece
 
 
-def write_image(path: str | os.PathLike, version: str, size: int, platform: str = "isr4400") -> Path:
+def write_image(
+    path: str | os.PathLike, version: str, size: int, platform: str = "isr4400"
+) -> Path:
     """Write an image of exactly `size` bytes (at least 512) for `version`; return its path."""
     if size < 2 * HEADER_SIZE:
         raise ValueError(f"image size {size} is too small; use at least {2 * HEADER_SIZE} bytes")
@@ -80,7 +82,5 @@ def read_image(path: str | os.PathLike) -> ImageInfo | None:
                 length += len(piece)
     except OSError:
         return None
-    valid = (
-        str(length) == fields.get("body") and digest.hexdigest() == fields.get("sha256", "")
-    )
+    valid = str(length) == fields.get("body") and digest.hexdigest() == fields.get("sha256", "")
     return ImageInfo(fields.get("version", ""), fields.get("platform", ""), valid)

@@ -21,8 +21,8 @@ options:
     type: str
   secret_key:
     description:
-      - Key that encrypts and decrypts device credentials in the store (a Fernet key:
-        32 bytes, URL-safe base64).
+      - Key that encrypts and decrypts device credentials in the store, a Fernet key
+        (32 bytes in URL-safe base64).
       - When not set, E(ISP_NETWORK_SECRET_KEY) is used, then the file named by
         O(secret_key_file) or E(ISP_NETWORK_SECRET_KEY_FILE).
       - Only needed by operations that store or use credentials.
@@ -34,8 +34,8 @@ options:
       - When not set, E(ISP_NETWORK_SECRET_KEY_FILE) is used.
     type: path
 notes:
-  - Modules of this collection run on the controller; use them with C(connection: local) or
-    C(delegate_to: localhost).
+  - "Modules of this collection run on the controller: use them with C(connection: local) or
+    C(delegate_to: localhost)."
   - Set these options once for a play with C(module_defaults) and the action group
     C(group/isp.network.store).
 """

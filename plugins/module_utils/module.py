@@ -8,19 +8,15 @@ imported on first use, so that a missing one is reported with ``missing_required
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.util import find_spec
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-try:
-    import sqlmodel  # noqa: F401  (probed here so a missing library fails cleanly)
-except ImportError:
-    STORE_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    STORE_IMPORT_ERROR = None
+# Probed without importing, so that a module task pays for SQLModel only when it uses it.
+HAS_STORE_LIBS = all(find_spec(name) is not None for name in ("sqlmodel", "sqlalchemy"))
 
 STORE_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     # A PostgreSQL URL may carry a password, so the whole value is kept out of logs.
@@ -33,8 +29,8 @@ STORE_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 def store_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
     """Return an AnsibleModule whose options are ``argument_spec`` plus the store options."""
     module = AnsibleModule(argument_spec={**argument_spec, **STORE_ARGUMENT_SPEC}, **kwargs)
-    if STORE_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("sqlmodel"), exception=STORE_IMPORT_ERROR)
+    if not HAS_STORE_LIBS:
+        module.fail_json(msg=missing_required_lib("sqlmodel"))
     return module
 
 
@@ -65,15 +61,6 @@ def failing_cleanly(module: AnsibleModule) -> Iterator[None]:
         )
 
 
-@contextmanager
-def module_session(module: AnsibleModule, *, write: bool = True) -> Iterator[Any]:
-    """Yield a store session for this module's ``store_url``, in one transaction."""
-    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
-
-    with session_scope(module.params.get("store_url"), write=write) as session:
-        yield session
-
-
 def run_in_store(
     module: AnsibleModule,
     work: Callable[[Any], dict[str, Any]],
@@ -83,18 +70,11 @@ def run_in_store(
     """Run ``work(session)`` in one transaction and exit with its result.
 
     In check mode the transaction is rolled back whatever ``work`` did, so nothing is
-    written; ``work`` still computes the exact result a real run would give.
+    written; ``work`` still computes the exact result a real run would give. A transaction
+    that lost a race to another job (both creating the same object) runs again and sees
+    the other job's row.
     """
-    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
-
-    with (
-        failing_cleanly(module),
-        session_scope(module.params.get("store_url"), write=write) as session,
-    ):
-        result = work(session)
-        if module.check_mode:
-            session.rollback()
-    module.exit_json(**result)
+    run_retrying(module, work, what="the store", write=write)
 
 
 def secret_box(module: AnsibleModule) -> Any:
@@ -105,3 +85,32 @@ def secret_box(module: AnsibleModule) -> Any:
         secret_key=module.params.get("secret_key"),
         secret_key_file=module.params.get("secret_key_file"),
     )
+
+
+def run_retrying(
+    module: AnsibleModule,
+    work: Callable[[Any], dict[str, Any]],
+    *,
+    what: str,
+    timeout: float = 60.0,
+    write: bool = True,
+) -> None:
+    """Like ``run_in_store``, but run ``work`` again when it lost a race, for up to ``timeout`` s.
+
+    For writes that lock a shared object (an address pool): a busy lock, a serialization
+    failure or a RetryTransaction starts the transaction again; when time runs out the task
+    fails with one sentence naming ``what``. In check mode nothing is written.
+    """
+    from ansible_collections.isp.network.plugins.module_utils.store.engine import run_transaction
+
+    def attempt(session: Any) -> dict[str, Any]:
+        result = work(session)
+        if module.check_mode:
+            session.rollback()
+        return result
+
+    with failing_cleanly(module):
+        result = run_transaction(
+            attempt, module.params.get("store_url"), write=write, timeout=timeout, what=what
+        )
+    module.exit_json(**result)

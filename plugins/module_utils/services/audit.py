@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from ansible_collections.isp.network.plugins.module_utils.store.models.audit import AuditEvent
+from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 
 ACTOR_ENV = "ISP_NETWORK_ACTOR"
 
@@ -58,6 +60,34 @@ class AuditService:
         )
         session.add(event)
         return event
+
+    @staticmethod
+    def record_many(
+        session: Session, events: Iterable[dict[str, Any]], *, actor: str | None = None
+    ) -> int:
+        """Add many events in one batched INSERT and return how many; for bulk changes.
+
+        Each event is a dict of ``record``'s arguments: ``action``, ``object_type`` and
+        optionally ``object_id``, ``object_name``, ``changed_fields`` and ``details``.
+        """
+        who = actor or current_actor()
+        now = utcnow()
+        rows = [
+            {
+                "created_at": now,
+                "actor": who,
+                "action": event["action"],
+                "object_type": event["object_type"],
+                "object_id": None if event.get("object_id") is None else str(event["object_id"]),
+                "object_name": event.get("object_name"),
+                "changed_fields": sorted(event.get("changed_fields", ())),
+                "details": event.get("details") or {},
+            }
+            for event in events
+        ]
+        if rows:
+            session.execute(insert(AuditEvent), rows)
+        return len(rows)
 
     @staticmethod
     def list_events(

@@ -23,16 +23,23 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from ansible_collections.isp.network.plugins.module_utils.errors import BusyError, ValidationError
+from ansible_collections.isp.network.plugins.module_utils.errors import (
+    BusyError,
+    StoreError,
+    ValidationError,
+)
 
 STORE_URL_ENV = "ISP_NETWORK_STORE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL SQLSTATEs that mean "run the transaction again": serialization failure,
 # deadlock detected, lock not available.
 _PG_RETRY_STATES = frozenset({"40001", "40P01", "55P03"})
+# A unique violation is retried this often: enough for concurrent creates of one object,
+# few enough that a real constraint error surfaces at once.
+_INTEGRITY_RETRIES = 3
 
 T = TypeVar("T")
 
@@ -125,7 +132,14 @@ def _create_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder {str(folder)!r} for the SQLite store "
+                f"({exc.strerror or type(exc).__name__}); choose another store_url"
+            ) from None
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -176,14 +190,21 @@ def run_transaction(
     """Run ``work(session)`` in one transaction, again if it lost a race, for up to ``timeout`` s.
 
     Retries on ``RetryTransaction``, on SQLite's "database is locked" and on PostgreSQL's
-    serialization failures and deadlocks. Raises BusyError naming ``what`` when time runs out.
+    serialization failures and deadlocks, and a few times on a unique-constraint violation
+    (another job inserted the same row first; the next attempt sees it). Raises BusyError
+    naming ``what`` when time runs out.
     """
     deadline = time.monotonic() + timeout
     delay = 0.01
+    conflicts = 0
     while True:
         try:
             with session_scope(url, write=write) as session:
                 return work(session)
+        except IntegrityError:
+            conflicts += 1
+            if conflicts > _INTEGRITY_RETRIES:
+                raise
         except (RetryTransaction, OperationalError, DBAPIError) as exc:
             if not isinstance(exc, RetryTransaction) and not _is_transient(exc):
                 raise

@@ -5,6 +5,12 @@
 from __future__ import annotations
 
 from ansible_collections.isp.network.plugins.module_utils.store.models.audit import AuditEvent
+from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
+    ConfigKind,
+    ConfigState,
+    ConfigTemplate,
+    DeviceConfiguration,
+)
 from ansible_collections.isp.network.plugins.module_utils.store.models.devices import (
     Device,
     DeviceCredential,
@@ -15,15 +21,57 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
     Reachability,
     StoreMeta,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.models.firmware import (
+    FirmwareImage,
+    FirmwareUpdate,
+    UpdateState,
+)
+from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import (
+    AllocationStatus,
+    IPAllocation,
+    IPFreeRange,
+    IPPool,
+    IPPoolType,
+)
+from ansible_collections.isp.network.plugins.module_utils.store.models.topology import (
+    AliasKind,
+    LinkStatus,
+    RunStatus,
+    TopologyAlias,
+    TopologyInterface,
+    TopologyLink,
+    TopologyRun,
+    UnknownNeighbor,
+)
 
 __all__ = [
+    "AliasKind",
+    "AllocationStatus",
     "AuditEvent",
+    "ConfigKind",
+    "ConfigState",
+    "ConfigTemplate",
     "Device",
+    "DeviceConfiguration",
     "DeviceCredential",
     "DeviceGroup",
     "DeviceGroupMember",
     "DeviceStatus",
     "DeviceType",
+    "FirmwareImage",
+    "FirmwareUpdate",
+    "IPAllocation",
+    "IPFreeRange",
+    "IPPool",
+    "IPPoolType",
+    "LinkStatus",
     "Reachability",
+    "RunStatus",
     "StoreMeta",
+    "TopologyAlias",
+    "TopologyInterface",
+    "TopologyLink",
+    "TopologyRun",
+    "UnknownNeighbor",
+    "UpdateState",
 ]

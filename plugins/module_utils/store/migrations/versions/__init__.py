@@ -7,6 +7,10 @@ from __future__ import annotations
 from ansible_collections.isp.network.plugins.module_utils.store.migrations.versions import (
     v0001_audit,
     v0002_devices,
+    v0003_ipam,
+    v0004_config,
+    v0005_topology,
+    v0006_firmware,
 )
 
-CHAIN = (v0001_audit, v0002_devices)
+CHAIN = (v0001_audit, v0002_devices, v0003_ipam, v0004_config, v0005_topology, v0006_firmware)

@@ -93,3 +93,32 @@ def test_run_transaction_retries_a_lost_race(store_url):
 
     assert run_transaction(work, store_url) == "done"
     assert len(attempts) == 3
+
+
+def test_sqlite_folder_that_cannot_be_created_is_one_sentence(tmp_path):
+    from ansible_collections.isp.network.plugins.module_utils.errors import StoreError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match=r"cannot create the folder .* choose another store_url"):
+        get_engine(f"sqlite:///{blocker}/store.db")
+
+
+def test_run_transaction_retries_a_unique_violation_a_few_times(store_url):
+    from sqlalchemy.exc import IntegrityError
+
+    attempts = []
+
+    def work(session):
+        attempts.append(1)
+        if len(attempts) < 2:
+            raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+        return "seen the winner's row"
+
+    assert run_transaction(work, store_url) == "seen the winner's row"
+
+    def always_conflicting(session):
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    with pytest.raises(IntegrityError):
+        run_transaction(always_conflicting, store_url)

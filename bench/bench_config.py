@@ -1,0 +1,211 @@
+"""Rendering configurations: the service against bare Jinja2 and ansible.builtin.template.
+
+All three render the example template ``templates/ios/base.j2`` with the same variables.
+
+- Render and store: ``ConfigurationService.generate_configurations(..., store=True)`` checks
+  every device's variables against the schema, renders in the sandbox and stores each result
+  as an intended configuration with its audit event, in one transaction on a SQLite store.
+  The baseline renders the same template with a bare ``ImmutableSandboxedEnvironment``
+  (no checks, nothing stored). Goal: at least half its rate.
+- Render only: the same service call without storing, against the same baseline.
+- Against ``ansible.builtin.template`` in a loop (one task item per device, writing files):
+  the time of a playbook with an empty loop is subtracted, so only the loop is counted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.harness import Row, run_cmd, timed
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "ios" / "base.j2"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+
+
+def _collections_on_path() -> None:
+    collections = str(ROOT / ".collections")
+    if collections not in sys.path:
+        sys.path.insert(0, collections)
+
+
+def _variables(count: int, run: int = 0) -> dict[str, dict[str, Any]]:
+    # Every variable of the schema given, so the bare baseline renders the same text.
+    return {
+        f"r{i}": {
+            "hostname": f"r{i}",
+            "domain": "bench.example.net",
+            "loopback0": f"10.255.{i // 250}.{i % 250 + 1}",
+            "loopback0_description": "router-id",
+            "mgmt_interface": "GigabitEthernet0/0",
+            "mgmt_description": "management",
+            "mgmt_address": f"192.0.{i // 250 % 256}.{i % 250 + 1}",
+            "mgmt_netmask": "255.255.255.0",
+            "ntp_servers": ["192.0.2.123", "192.0.2.124"],
+            "syslog_servers": ["192.0.2.50"],
+            "snmp_location": f"site {i % 40}",
+            "banner": f"bench run {run}",
+        }
+        for i in range(count)
+    }
+
+
+def _store(folder: Path, count: int) -> tuple[str, Any]:
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
+    from ansible_collections.isp.network.plugins.module_utils.store.models import Device
+
+    url = f"sqlite:///{folder / 'bench.db'}"
+    with session_scope(url) as session:
+        session.add_all(Device(name=f"r{i}", hostname=f"r{i}") for i in range(count))
+        template, _ = ConfigurationService.create_template_from_file(session, TEMPLATE)
+    return url, template
+
+
+def _service_rate(url: str, template: Any, count: int, repeat: int, store: bool) -> float:
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
+
+    runs = iter(range(1, repeat + 1))
+
+    def once() -> None:
+        # A new banner per run, so every run stores a new version for every device.
+        devices = _variables(count, next(runs))
+        with session_scope(url) as session:
+            made = ConfigurationService.generate_configurations(
+                session, template, devices, store=store
+            )
+        if store and not all(config.created for config in made):
+            raise RuntimeError("the render-and-store run stored fewer configurations than asked")
+
+    return count / timed(once, repeat=repeat)
+
+
+def _bare_rate(count: int, repeat: int) -> float:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+    )
+    template = env.from_string(TEMPLATE.read_text())
+    devices = list(_variables(count).values())
+
+    def once() -> None:
+        for variables in devices:
+            template.render(variables)
+
+    return count / timed(once, repeat=repeat)
+
+
+def _playbook(folder: Path, items: int) -> Path:
+    names = list(next(iter(_variables(1).values())))
+    path = folder / f"template-{items}.yml"
+    play = {
+        "hosts": "localhost",
+        "gather_facts": False,
+        "connection": "local",
+        "vars_files": [str(folder / "items.yml")],
+        "tasks": [
+            {
+                "name": "Render the base configuration",
+                "ansible.builtin.template": {
+                    "src": str(TEMPLATE),
+                    "dest": f"{folder}/out/{{{{ item.hostname }}}}.cfg",
+                    "lstrip_blocks": True,
+                    "mode": "0644",
+                },
+                "vars": {name: f"{{{{ item.{name} }}}}" for name in names},
+                "loop": f"{{{{ bench_items[:{items}] }}}}",
+            }
+        ],
+    }
+    path.write_text(yaml.safe_dump([play], sort_keys=False))
+    return path
+
+
+def _template_module_rate(folder: Path, items: int) -> float:
+    (folder / "out").mkdir(exist_ok=True)
+    (folder / "items.yml").write_text(
+        yaml.safe_dump({"bench_items": list(_variables(items).values())})
+    )
+    inventory = ROOT / "inventory" / "localhost.yml"
+    env = {"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+
+    def seconds(count: int) -> float:
+        return run_cmd(
+            [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(_playbook(folder, count))], env=env
+        )
+
+    empty = seconds(0)
+    looped = seconds(items)
+    return items / max(looped - empty, 1e-6)
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Return the rows: render and store, render only, and the ansible.builtin.template loop."""
+    _collections_on_path()
+    count = 1_000 if quick else 10_000
+    repeat = 2 if quick else 3
+    items = 10 if quick else 100
+    folder = Path(tempfile.mkdtemp(prefix="isp-bench-config-"))
+    try:
+        url, template = _store(folder, count)
+        bare = _bare_rate(count, repeat)
+        stored = _service_rate(url, template, count, repeat, store=True)
+        rendered = _service_rate(url, template, count, repeat, store=False)
+        try:
+            looped = _template_module_rate(folder, items)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            raise RuntimeError(f"the ansible.builtin.template baseline failed: {exc}") from exc
+    finally:
+        from ansible_collections.isp.network.plugins.module_utils.store.engine import (
+            dispose_engines,
+        )
+
+        dispose_engines()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return [
+        Row(
+            benchmark="config render+store",
+            subject=f"ConfigurationService, {count} configs checked, rendered, stored (SQLite)",
+            subject_value=stored,
+            baseline="bare ImmutableSandboxedEnvironment render, same template",
+            baseline_value=bare,
+            unit="configs/s",
+            goal=">= 0.5x",
+            ok=stored >= 0.5 * bare,
+        ).to_dict(),
+        Row(
+            benchmark="config render",
+            subject=f"ConfigurationService, {count} configs checked and rendered",
+            subject_value=rendered,
+            baseline="bare ImmutableSandboxedEnvironment render, same template",
+            baseline_value=bare,
+            unit="configs/s",
+            goal=">= 0.5x",
+            ok=rendered >= 0.5 * bare,
+        ).to_dict(),
+        Row(
+            benchmark="config render+store vs template loop",
+            subject=f"ConfigurationService, {count} configs checked, rendered, stored (SQLite)",
+            subject_value=stored,
+            baseline=f"ansible.builtin.template loop, {items} items (playbook start excluded)",
+            baseline_value=looped,
+            unit="configs/s",
+            goal=">= 1x",
+            ok=stored >= looped,
+        ).to_dict(),
+    ]

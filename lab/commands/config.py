@@ -1,0 +1,227 @@
+"""Commands that change configuration: configure, copy, write, configure replace, archive."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lab.commands import paths
+from lab.confmodel import Config, diff
+from lab.grammar import Editor, InvalidInput, parse
+from lab.replies import Question
+
+if TYPE_CHECKING:
+    from lab.device import Device
+    from lab.session import Session
+
+REPLACE_QUESTION = (
+    "This will apply all necessary additions and deletions\n"
+    "to replace the current running configuration with the\n"
+    "contents of the specified configuration file, which is\n"
+    "assumed to be a complete configuration, not a partial\n"
+    "configuration. Enter Y if you are sure you want to proceed. ? [no]: "
+)
+
+
+def apply_config_line(device: Device, editor: Editor, line: str) -> None:
+    """Apply one typed line to the running config; raise InvalidInput when IOS would."""
+    rejected = device.faults.reject_line
+    if rejected and line.strip().startswith(rejected):
+        raise InvalidInput(line)
+    editor.apply(line)
+    if editor.changed:
+        editor.changed = False
+        device.changed()
+
+
+def _config_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped == "end":
+            break
+        if stripped and not stripped.startswith("!"):
+            lines.append(line)
+    return lines
+
+
+def merge(session: Session, text: str) -> list[str]:
+    """Apply a file's lines to the running config as if typed; return IOS's error lines."""
+    device = session.device
+    lines = _config_lines(text)
+    if session.dropping:
+        lines = lines[: len(lines) // 2]
+    editor = Editor(device.running)
+    errors = []
+    for line in lines:
+        try:
+            apply_config_line(device, editor, line)
+        except InvalidInput:
+            errors.append(f"{line.strip()}\n ^\n% Invalid input detected at '^' marker.")
+    return errors
+
+
+def target_config(device: Device, text: str) -> tuple[Config, list[str]]:
+    """Return the config a replace file describes, and the lines IOS would fail on."""
+    config = Config()
+    editor = Editor(config)
+    failed = []
+    rejected = device.faults.reject_line
+    for line in _config_lines(text):
+        try:
+            if rejected and line.strip().startswith(rejected):
+                raise InvalidInput(line)
+            editor.apply(line)
+        except InvalidInput:
+            failed.append(line.strip())
+    return config, failed
+
+
+async def configure_terminal(session: Session, args: list[str]) -> str:
+    """configure terminal."""
+    if args and not "terminal".startswith(args[0].lower()):
+        return session.invalid("configure " + " ".join(args))
+    session.config_editor()
+    return "Enter configuration commands, one per line.  End with CNTL/Z."
+
+
+async def configure_replace(session: Session, args: list[str]):
+    """configure replace FILE [force] [revert trigger error] ..."""
+    if not args:
+        return session.invalid("configure replace")
+    source = args[0]
+    try:
+        text = paths.read(session.device, source)
+    except paths.PathError as error:
+        return str(error)
+    if "force" in [arg.lower() for arg in args[1:]]:
+        return _replace(session, text)
+
+    async def answer(reply: str):
+        if reply.strip().lower() in ("y", "yes"):
+            return _replace(session, text)
+        return ""
+
+    return Question(REPLACE_QUESTION, answer)
+
+
+def _replace(session: Session, text: str) -> str:
+    device = session.device
+    target, failed = target_config(device, text)
+    if failed:
+        return (
+            f'%Error: Failed to apply command "{failed[0]}" in the replace file.\n'
+            "The original configuration has been successfully restored."
+        )
+    target = device.with_ports(target)
+    if session.dropping:
+        half = target.root.children[: len(target.root.children) // 2]
+        headers = {node.text for node in half}
+        rest = [node for node in device.running.root.children if node.text not in headers]
+        target.root.children = half + rest
+    device.set_running(target)
+    return "Total number of passes: 1\nRollback Done"
+
+
+async def copy(session: Session, args: list[str]):
+    """copy SOURCE DESTINATION."""
+    if len(args) < 2:
+        return session.invalid("copy " + " ".join(args))
+    source, destination = args[0], args[1]
+    device = session.device
+    try:
+        text = paths.read(device, source)
+    except paths.PathError as error:
+        return str(error)
+    where, name = paths.kind(destination)
+    if where in ("unknown", "null"):
+        return f"%Error opening {destination} (Invalid argument)"
+    label = {"running": "running-config", "startup": "startup-config"}.get(where, name)
+
+    async def run(_answer: str = "") -> str:
+        if where == "running":
+            errors = merge(session, text)
+            return "\n".join([*errors, paths.copied(len(text.encode()))])
+        if where == "startup":
+            if paths.kind(source)[0] == "running":
+                device.write_memory()
+                return "Building configuration...\n[OK]"
+            device.write_startup(text)
+            return paths.copied(len(text.encode()))
+        return paths.write_flash(device, name, text)
+
+    if device.running.has_line("file prompt quiet"):
+        return await run()
+    return Question(f"Destination filename [{label}]? ", run)
+
+
+async def write(session: Session, args: list[str]) -> str:
+    """write [memory]."""
+    if args and not "memory".startswith(args[0].lower()):
+        return session.invalid("write " + " ".join(args))
+    session.device.write_memory()
+    return "Building configuration...\n[OK]"
+
+
+async def archive(session: Session, args: list[str]) -> str:
+    """show archive."""
+    if session.device.running.block("archive") is None:
+        return "Archive feature not enabled"
+    return "The maximum archive configurations allowed is 10.\n Archive #  Name\n   1"
+
+
+async def rollback_timer(session: Session, args: list[str]) -> str:
+    """show archive config rollback timer."""
+    return "%No Rollback Confirmed Change pending"
+
+
+async def differences(session: Session, args: list[str]) -> str:
+    """show archive config differences BASE TARGET."""
+    device = session.device
+    sources = args[:2] if len(args) >= 2 else ["nvram:startup-config", *args[:1]]
+    if len(sources) < 2:
+        sources = ["nvram:startup-config", "system:running-config"]
+    try:
+        base, target = (device.with_ports(parse(paths.read(device, s))) for s in sources)
+    except paths.PathError as error:
+        return str(error)
+    lines = diff(base, target)
+    if not lines:
+        return "!No changes were found"
+    return "\n!Contextual Config Diffs:\n" + "\n".join(lines)
+
+
+async def incremental(session: Session, args: list[str]) -> str:
+    """show archive config incremental-diffs FILE [ignorecase]."""
+    device = session.device
+    if not args:
+        return session.invalid("show archive config incremental-diffs")
+    try:
+        text = paths.read(device, args[0])
+    except paths.PathError as error:
+        return str(error)
+    scratch = device.running.copy()
+    editor = Editor(scratch)
+    out, header = ["!List of Commands:"], None
+    for line in _config_lines(text):
+        before_mode = editor.context
+        try:
+            editor.apply(line)
+        except InvalidInput:
+            out.append(line.strip())
+            continue
+        if editor.context is not before_mode and editor.mode != "config":
+            header = line.strip()
+            continue
+        if editor.changed:
+            editor.changed = False
+            if line.startswith(" ") and header and header not in out:
+                out.append(header)
+            out.append((" " if line.startswith(" ") else "") + line.strip())
+    if len(out) == 1:
+        return "!List of Commands:\nend\n!No changes were found"
+    return "\n".join([*out, "end"])
+
+
+async def configure_confirm(session: Session, args: list[str]) -> str:
+    """configure confirm / configure revert."""
+    return "%No Rollback Confirmed Change pending"

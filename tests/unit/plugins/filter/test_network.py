@@ -1,0 +1,79 @@
+"""The network filters, through the Ansible filter plugin and as plain functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.isp.network.plugins.filter.network import FilterModule
+
+FILTERS = FilterModule().filters()
+PLUGIN_DIR = Path(__file__).resolve().parents[4] / "plugins" / "filter"
+
+GOOD = [
+    ("prefix_to_netmask", (24,), "255.255.255.0"),
+    ("prefix_to_netmask", ("/30",), "255.255.255.252"),
+    ("prefix_to_netmask", ("10.0.0.0/8",), "255.0.0.0"),
+    ("prefix_to_netmask", (0,), "0.0.0.0"),
+    ("netmask_to_prefix", ("255.255.255.0",), 24),
+    ("netmask_to_prefix", ("255.255.255.255",), 32),
+    ("wildcard_mask", (24,), "0.0.0.255"),
+    ("wildcard_mask", ("255.255.255.252",), "0.0.0.3"),
+    ("ip_in_network", ("10.1.2.3", "10.0.0.0/8"), True),
+    ("ip_in_network", ("192.0.2.1", "10.0.0.0/8"), False),
+    ("ip_in_network", ("2001:db8::1", "2001:db8::/32"), True),
+    ("nth_host", ("10.0.0.0/24", 1), "10.0.0.1"),
+    ("nth_host", ("10.0.0.0/24", -2), "10.0.0.254"),
+    ("nth_host", ("2001:db8::/64", 1), "2001:db8::1"),
+    ("network_address", ("10.0.0.5/24",), "10.0.0.0"),
+    ("broadcast_address", ("10.0.0.5/24",), "10.0.0.255"),
+    ("broadcast_address", ("10.0.0.5/32",), "10.0.0.5"),
+    ("cidr_to_ip", ("10.0.0.5/24",), "10.0.0.5"),
+    ("cidr_to_netmask", ("10.0.0.5/24",), "255.255.255.0"),
+    ("prefix_length", ("10.0.0.5/24",), 24),
+    ("ip_with_prefix", ("10.0.0.5", "255.255.255.0"), "10.0.0.5/24"),
+    ("ip_with_prefix", ("10.0.0.5", 24), "10.0.0.5/24"),
+    ("ip_with_prefix", ("2001:db8::1", 64), "2001:db8::1/64"),
+    ("ip_version", ("2001:db8::1",), 6),
+    ("ip_version", ("10.0.0.0/8",), 4),
+]
+
+BAD = [
+    ("prefix_to_netmask", (33,), "is not a prefix length from 0 to 32"),
+    ("prefix_to_netmask", ("x",), "is not a prefix length"),
+    ("netmask_to_prefix", ("255.0.255.0",), "is not an IPv4 netmask"),
+    ("netmask_to_prefix", ("nope",), "is not an IP address"),
+    ("ip_in_network", ("10.0.0.1", "10.0.0.0/40"), "is not an address or network"),
+    ("nth_host", ("10.0.0.0/30", 4), "is not an index inside 10.0.0.0/30 (4 addresses)"),
+    ("nth_host", ("10.0.0.0/30", "x"), "is not an index"),
+    ("broadcast_address", ("2001:db8::/64",), "has no broadcast"),
+    ("ip_with_prefix", ("10.0.0.5", 40), "is not a prefix length from 0 to 32"),
+    ("ip_with_prefix", ("2001:db8::1", 129), "is not a prefix length from 0 to 128"),
+]
+
+
+def test_every_filter_has_a_case_and_a_sidecar_doc():
+    assert {case[0] for case in GOOD} == set(FILTERS)
+    for name in FILTERS:
+        doc = yaml.safe_load((PLUGIN_DIR / f"{name}.yml").read_text())
+        assert doc["DOCUMENTATION"]["name"] == name
+        assert doc["DOCUMENTATION"]["version_added"] == "0.1.0"
+        assert f"isp.network.{name}" in doc["EXAMPLES"]
+        assert doc["RETURN"]["_value"]["type"]
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), GOOD)
+def test_filters_return_the_expected_value(name, args, expected):
+    assert FILTERS[name](*args) == expected
+
+
+@pytest.mark.parametrize(("name", "args", "sentence"), BAD)
+def test_bad_input_raises_a_filter_error_naming_the_filter(name, args, sentence):
+    with pytest.raises(AnsibleFilterError) as raised:
+        FILTERS[name](*args)
+
+    assert str(raised.value).startswith(f"{name}: ")
+    assert sentence in str(raised.value)

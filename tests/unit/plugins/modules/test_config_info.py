@@ -1,0 +1,86 @@
+"""isp.network.config_info, run in-process as Ansible runs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+    ConfigurationService,
+)
+from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
+from ansible_collections.isp.network.plugins.module_utils.store.models import Device
+from tests.module_runner import run_module
+
+
+@pytest.fixture
+def store(store_url, monkeypatch) -> str:
+    monkeypatch.setenv("ISP_NETWORK_STORE_URL", store_url)
+    with session_scope(store_url) as session:
+        device = Device(name="r1", hostname="r1")
+        session.add(device)
+        session.flush()
+        for text in ("hostname a\n", "hostname b\n"):
+            ConfigurationService.create_device_configuration(session, device.id, text)
+        ConfigurationService.create_device_configuration(
+            session, device.id, "hostname b\n", kind="backup"
+        )
+    return store_url
+
+
+def test_history_newest_first_without_content(store):
+    result = run_module("config_info", {"device": "r1"})
+
+    assert result["changed"] is False
+    assert [(h["kind"], h["version"]) for h in result["history"]] == [
+        ("backup", 1),
+        ("intended", 2),
+        ("intended", 1),
+    ]
+    assert "content" not in result["history"][0]
+    assert result["msg"] == "device 'r1' has 3 stored configurations"
+
+
+def test_history_of_one_kind_with_content(store):
+    result = run_module(
+        "config_info", {"device": "r1", "kind": "intended", "include_content": True, "limit": 1}
+    )
+
+    assert [(h["version"], h["content"]) for h in result["history"]] == [(2, "hostname b\n")]
+
+
+@pytest.mark.parametrize(("version", "expected"), [("latest", 2), ("1", 1)])
+def test_one_version(store, version, expected):
+    result = run_module("config_info", {"device": "r1", "version": version})
+
+    assert result["configuration"]["version"] == expected
+    assert result["configuration"]["state"] == "draft"
+
+
+def test_diff_between_two_versions_and_across_kinds(store):
+    diff = run_module("config_info", {"device": "r1", "version": "2", "compare_to": 1})
+    same = run_module(
+        "config_info", {"device": "r1", "compare_to": 1, "compare_kind": "backup"}, check_mode=True
+    )
+
+    assert diff["diff"] == (
+        "--- r1 intended v1\n+++ r1 intended v2\n@@ -1 +1 @@\n-hostname a\n+hostname b\n"
+    )
+    assert diff["msg"] == "device 'r1': the two configurations differ"
+    assert (same["diff"], same["msg"]) == ("", "device 'r1': the two configurations are equal")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"device": "ghost"}, "device 'ghost' is not in the store"),
+        ({"device": "r1", "version": "two"}, "version 'two' is not a configuration version"),
+        ({"device": "r1", "version": "7"}, "device 'r1' has no intended configuration version 7"),
+        ({"device": "r1", "kind": "running", "version": "latest"}, "has no running configuration"),
+        ({"device": "r1", "compare_to": 9}, "has no intended configuration version 9"),
+        ({"device": "r1", "kind": "draft"}, "value of kind must be one of"),
+    ],
+)
+def test_failures_are_one_sentence(store, args, message):
+    failed = run_module("config_info", args, expect_failure=True)
+
+    assert message in failed["msg"]
