@@ -179,23 +179,23 @@ def _normalised(listing: str) -> dict[str, Any]:
     return data
 
 
-def write_static(config: Path, stem: str) -> tuple[Path, Path]:
-    """Write the plugin's output for ``config`` as static ``stem``.json and ``stem``.yml files.
+def write_static(config: Path, stem: str, suffix: str) -> Path:
+    """Write the plugin's output for ``config`` as a static inventory ``stem`` + ``suffix``.
 
-    Raises RuntimeError when a static file does not list exactly what the plugin lists.
+    ``suffix`` is ``.json`` or ``.yml``. Raises RuntimeError when the static file does not
+    list exactly what the plugin lists.
     """
     import yaml
 
     exported = yaml.safe_load(_inventory(config, "--yaml", "--export"))
-    json_path = OUT / f"{stem}.json"
-    yaml_path = OUT / f"{stem}.yml"
-    json_path.write_text(json.dumps(exported))
-    yaml_path.write_text(yaml.safe_dump(exported, default_flow_style=False))
-    expected = _normalised(_inventory(config))
-    for path in (json_path, yaml_path):
-        if _normalised(_inventory(path)) != expected:
-            raise RuntimeError(f"{path.name} does not list what {config.name} lists")
-    return json_path, yaml_path
+    path = OUT / f"{stem}{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps(exported))
+    else:
+        path.write_text(yaml.safe_dump(exported, default_flow_style=False))
+    if _normalised(_inventory(path)) != _normalised(_inventory(config)):
+        raise RuntimeError(f"{path.name} does not list what {config.name} lists")
+    return path
 
 
 def _side_by_side(subject: Path, baselines: list[Path]) -> list[float]:
@@ -218,8 +218,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
     keyed = OUT / "keyed.store.yml"
     keyed.write_text(f"plugin: isp.network.store\nstore_url: {url}\n{KEYED_GROUPS}")
 
-    plain_json, _ = write_static(plain, "default")
-    _, keyed_yaml = write_static(keyed, "keyed")
+    plain_json = write_static(plain, "default", ".json")
+    keyed_yaml = write_static(keyed, "keyed", ".yml")
     store_s, json_s = _side_by_side(plain, [plain_json])
     keyed_s, yaml_s = _side_by_side(keyed, [keyed_yaml])
     size = f"{count:,} devices, {GROUPS} groups"

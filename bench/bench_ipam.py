@@ -181,7 +181,7 @@ def _pg_row(quick: bool) -> dict[str, Any]:
             ok=False,
             ratio=0.0,
         ).to_dict()
-    per_process = 60 if quick else 300
+    per_process = 30 if quick else 300
     _ipam, engine = _api()
     url = _fresh_pg_url(base)
     _pool(url, "shared", "10.64.0.0/16", 0.0)

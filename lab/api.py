@@ -142,6 +142,9 @@ def start_lab(
             loop.run_until_complete(server.start())
         except (OSError, ValueError) as error:
             server_box["error"] = error
+            if "server" in server_box:
+                loop.run_until_complete(server_box["server"].stop())
+            loop.close()
             ready.set()
             return
         ready.set()

@@ -166,7 +166,7 @@ def _detach(args: argparse.Namespace, state: Path) -> None:
         while _running_pid(state) != child.pid:
             if child.poll() is not None:
                 lines = (state / "lab.log").read_text(errors="replace").strip().splitlines()
-                reason = lines[-1] if lines else "no output"
+                reason = lines[-1].removeprefix("error: ") if lines else "no output"
                 raise CliError(f"the lab stopped while starting: {reason}")
             time.sleep(0.1)
     console.print(f"lab {args.topology} is up in the background (pid {child.pid}, {state})")

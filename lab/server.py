@@ -14,7 +14,7 @@ import asyncssh
 from lab.control import RUNTIME_FILE, serve_control
 from lab.device import Device
 from lab.faults import FaultError
-from lab.topology import Topology
+from lab.topology import Topology, TopologyError
 
 
 class LabServer:
@@ -52,8 +52,16 @@ class LabServer:
     async def start(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Prepare every device's state, open every SSH port and the control channel."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        owner = self.state_dir / "topology.json"
+        if owner.exists():
+            name = json.loads(owner.read_text()).get("name")
+            if name != self.topology.name:
+                raise TopologyError(
+                    f"state folder {self.state_dir} holds topology {name!r}, not "
+                    f"{self.topology.name!r}; use another --state folder or delete it"
+                )
+        owner.write_text(json.dumps({"name": self.topology.name}))
         key = self._host_key()
-        (self.state_dir / "topology.json").write_text(json.dumps({"name": self.topology.name}))
         total = len(self.topology.devices)
         for count, spec in enumerate(self.topology.devices.values(), start=1):
             device = Device(spec, self.topology, self.state_dir, self.devices)

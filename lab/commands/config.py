@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lab.commands import paths
 from lab.confmodel import Config, diff
-from lab.grammar import Editor, InvalidInput, parse
+from lab.grammar import GLOBAL, Editor, InvalidInput, parse
 from lab.replies import Question
 
 if TYPE_CHECKING:
@@ -199,24 +199,31 @@ async def incremental(session: Session, args: list[str]) -> str:
         text = paths.read(device, args[0])
     except paths.PathError as error:
         return str(error)
-    scratch = device.running.copy()
-    editor = Editor(scratch)
-    out, header = ["!List of Commands:"], None
+    editor = Editor(device.running.copy())
+    out, header, header_shown = ["!List of Commands:"], "", False
     for line in _config_lines(text):
-        before_mode = editor.context
+        context = editor.context
         try:
             editor.apply(line)
         except InvalidInput:
             out.append(line.strip())
             continue
-        if editor.context is not before_mode and editor.mode != "config":
-            header = line.strip()
-            continue
-        if editor.changed:
-            editor.changed = False
-            if line.startswith(" ") and header and header not in out:
+        if editor.context is not context and editor.mode != GLOBAL:
+            header, header_shown = line.strip(), editor.changed
+            if editor.changed:
                 out.append(header)
-            out.append((" " if line.startswith(" ") else "") + line.strip())
+            editor.changed = False
+            continue
+        if not editor.changed:
+            continue
+        editor.changed = False
+        if editor.mode == GLOBAL:
+            out.append(line.strip())
+            continue
+        if not header_shown:
+            out.append(header)
+            header_shown = True
+        out.append(" " + line.strip())
     if len(out) == 1:
         return "!List of Commands:\nend\n!No changes were found"
     return "\n".join([*out, "end"])

@@ -93,6 +93,47 @@ async def ip_interface_brief(session: Session, args: list[str]) -> str:
     return "\n".join(lines)
 
 
+async def ip_interface(session: Session, args: list[str]) -> str:
+    """show ip interface (what NAPALM get_interfaces_ip and cisco.ios facts read)."""
+    lines = []
+    for state in view.ports(session.device):
+        status, protocol = _status(state)
+        lines.append(f"{state.name} is {status}, line protocol is {protocol}")
+        if state.address:
+            lines.append(f"  Internet address is {state.address[0]}/{_prefix(state.address[1])}")
+            lines.append("  Broadcast address is 255.255.255.255")
+            lines.append(f"  MTU is {state.mtu} bytes")
+        else:
+            lines.append("  Internet protocol processing disabled")
+    return "\n".join(lines)
+
+
+async def lldp(session: Session, args: list[str]) -> str:
+    """show lldp."""
+    if not session.device.running.has_line("lldp run"):
+        return "% LLDP is not enabled"
+    return (
+        "Global LLDP Information:\n    Status: ACTIVE\n"
+        "    LLDP advertisements are sent every 30 seconds\n"
+        "    LLDP hold time advertised is 120 seconds\n"
+        "    LLDP interface reinitialisation delay is 2 seconds"
+    )
+
+
+async def nothing(session: Session, args: list[str]) -> str:
+    """Commands that answer with nothing on these devices (show ipv6 interface)."""
+    return ""
+
+
+async def cdp(session: Session, args: list[str]) -> str:
+    """show cdp ...: CDP is off on every lab device."""
+    return "% CDP is not enabled"
+
+
+def _prefix(mask: str) -> int:
+    return sum(bin(int(octet)).count("1") for octet in mask.split("."))
+
+
 def _interface_block(state: view.PortState, model: str) -> list[str]:
     status, protocol = _status(state)
     counters = state.counters
@@ -104,8 +145,7 @@ def _interface_block(state: view.PortState, model: str) -> list[str]:
     if state.description:
         lines.append(f"  Description: {state.description}")
     if state.address:
-        prefix = sum(bin(int(octet)).count("1") for octet in state.address[1].split("."))
-        lines.append(f"  Internet address is {state.address[0]}/{prefix}")
+        lines.append(f"  Internet address is {state.address[0]}/{_prefix(state.address[1])}")
     lines += [
         f"  MTU {state.mtu} bytes, BW {state.speed * 1000} Kbit/sec, DLY 10 usec, ",
         "     reliability 255/255, txload 1/255, rxload 1/255",

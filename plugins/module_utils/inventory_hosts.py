@@ -35,7 +35,6 @@ HOST_FIELDS = (
     "groups",
 )
 GROUP_BY_KEYS = ("device_type", "platform", "site", "tenant", "status", "vendor")
-DEFAULT_GROUP_BY = ("device_type", "platform", "site", "tenant", "status")
 # ``name`` and ``group`` filter on the device name and its group membership; the rest on
 # the device field of the same name.
 FILTER_KEYS = ("name", "group", *GROUP_BY_KEYS)
@@ -91,22 +90,6 @@ def select_records(records: Iterable[dict[str, Any]], filters: Filters) -> list[
     if not filters:
         return list(records)
     return [record for record in records if matches(record, filters)]
-
-
-def parse_group_by(keys: Iterable[str] | None) -> tuple[str, ...]:
-    """Return ``keys`` as a tuple; raises ValidationError for a key devices cannot be grouped by.
-
-    ``None`` means the default set.
-    """
-    if keys is None:
-        return DEFAULT_GROUP_BY
-    keys = tuple(keys)
-    unknown = [key for key in keys if key not in GROUP_BY_KEYS]
-    if unknown:
-        raise ValidationError(
-            f"group_by has no key {unknown[0]!r}; use one or more of {', '.join(GROUP_BY_KEYS)}"
-        )
-    return keys
 
 
 def host_variables(

@@ -270,3 +270,49 @@ def test_resume_after_the_run_is_killed_between_steps(world, device, stop_at):
     ]
     assert device_row(lab, device)["version"] == NEW
     assert json.dumps(done).count("lab-admin") == 0
+
+
+def test_role_stops_the_rollout_when_the_first_batch_fails(world):
+    lab = world["lab"]
+    first, second = schedule(world, "acc1"), schedule(world, "acc5")
+    lab.set_fault("acc1", "wrong_version")
+    playbook = world["tmp"] / "rollout.yml"
+    playbook.write_text(
+        textwrap.dedent(
+            """
+            - hosts: localhost
+              connection: local
+              gather_facts: false
+              roles:
+                - role: isp.network.firmware_upgrade
+                  vars:
+                    firmware_upgrade_first_batch: 1
+                    firmware_upgrade_batch_size: 5
+                    firmware_upgrade_reload_timeout: 15
+                    firmware_upgrade_settle_timeout: 5
+                    firmware_upgrade_poll_interval: 0.1
+                    firmware_upgrade_connect_timeout: 5
+            """
+        )
+    )
+    env = {
+        **os.environ,
+        "ISP_NETWORK_STORE_URL": world["url"],
+        "ISP_NETWORK_FIRMWARE_PATH": str(world["service"].root),
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+    }
+    ran = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert ran.returncode != 0, ran.stdout
+    assert "the rollout stopped after batch 1 of 2" in ran.stdout
+    assert "rolled_back" in ran.stdout and "attempts" in ran.stdout
+    assert status(world, first)["state"] == "rolled_back"
+    assert status(world, second)["state"] == "scheduled"

@@ -39,7 +39,7 @@ def test_reject_password(lab):
 
 def _send_and_lose(connection, command: str) -> None:
     with pytest.raises(DROPPED):
-        connection.send_command(command, read_timeout=2, cmd_verify=False)
+        connection.send_command(command, read_timeout=1, cmd_verify=False)
 
 
 def test_drop_during_configure_replace_leaves_a_half_applied_config(

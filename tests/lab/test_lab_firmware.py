@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from netmiko import file_transfer
 
-from lab import start_lab
+from lab import LabError, start_lab
 from lab.images import image_name, read_image, write_image
 from lab.topology import build
 
@@ -108,6 +108,8 @@ def test_state_persists_across_a_restart(tmp_path):
         startup = connection.send_command("show startup-config")
     second.stop()
 
+    with pytest.raises(LabError, match="holds topology 'lab', not 'isp-small'"):
+        start_lab("isp-small", tmp_path)
     assert "hostname persisted" in running and "ntp server 192.0.2.1" in running
     assert "hostname persisted" not in startup
     assert (tmp_path / "devices" / "r1" / "running-config").read_text().count("persisted") == 1

@@ -31,6 +31,12 @@ def test_get_interfaces_reports_speed_mtu_and_description(napalm_device):
     assert interfaces["TenGigabitEthernet1/1/1"]["speed"] == 10000.0
 
 
+def test_get_interfaces_ip_reports_the_management_loopback(napalm_device):
+    addresses = napalm_device("core1").get_interfaces_ip()
+
+    assert addresses == {"Loopback0": {"ipv4": {"10.255.0.1": {"prefix_length": 32}}}}
+
+
 def test_get_interfaces_counters_has_every_key(napalm_device):
     counters = napalm_device("core2").get_interfaces_counters()
 
@@ -164,3 +170,34 @@ def test_close_removes_file_prompt_quiet(napalm_device, netmiko_device):
 
 def test_is_alive_after_open(napalm_device):
     assert napalm_device("core1").is_alive() == {"is_alive": True}
+
+
+def test_file_system_is_autodetected_without_dest_file_system(lab):
+    import napalm
+
+    args = lab.napalm_args("core2")
+    args["optional_args"].pop("dest_file_system")
+    device = napalm.get_network_driver("ios")(timeout=15, **args)
+    device.open()
+    try:
+        device.load_merge_candidate(config="ntp server 192.0.2.33\n")
+        diff = device.compare_config()
+        device.discard_config()
+    finally:
+        device.close()
+
+    assert device.dest_file_system == "flash:"
+    assert diff == "+ntp server 192.0.2.33"
+
+
+def test_merge_diff_lists_only_what_changes(napalm_device):
+    device = napalm_device("core2")
+
+    device.load_merge_candidate(
+        config="hostname core2\ninterface Loopback7\n description test\n"
+        "interface TenGigabitEthernet0/1/0\n description to core1 Te0/1/0\n"
+    )
+    diff = device.compare_config()
+    device.discard_config()
+
+    assert diff == "+interface Loopback7\n+ description test"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from netmiko import ConnectHandler, file_transfer
 from netmiko.exceptions import ReadTimeout
+from paramiko import SSHException
 from scp import SCPException
 
 from lab.images import image_name, write_image
@@ -106,7 +107,7 @@ def test_drop_on_scp_interrupts_an_upload(lab, netmiko_device, tmp_path):
     connection = netmiko_device("core2")
     lab.set_fault("core2", "drop_on", value="scp")
 
-    with pytest.raises((SCPException, OSError, EOFError, ReadTimeout)):
+    with pytest.raises((SCPException, SSHException, OSError, EOFError, ReadTimeout)):
         file_transfer(connection, source_file=str(source), dest_file=image)
 
     assert image not in netmiko_device("core2").send_command("dir flash:")

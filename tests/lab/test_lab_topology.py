@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import networkx as nx
 import pytest
 
@@ -83,6 +85,19 @@ def test_the_cpe_is_the_only_neighbour_outside_the_topology(lab, small):
     ]
 
     assert outside == small.expected["unmanaged_neighbors"]
+
+
+def test_counters_agree_on_both_ends_of_a_link(lab, monkeypatch):
+    devices = lab.server.devices
+    now = max(device.boot_time for device in devices.values()) + 3600
+    monkeypatch.setattr(view, "time", SimpleNamespace(time=lambda: now))
+    core1 = {state.name: state for state in view.ports(devices["core1"])}
+    core2 = {state.name: state for state in view.ports(devices["core2"])}
+
+    sent = core1["TenGigabitEthernet0/1/0"].counters
+    received = core2["TenGigabitEthernet0/1/0"].counters
+    assert sent["tx_bytes"] == received["rx_bytes"] > 0
+    assert sent["rx_bytes"] == received["tx_bytes"] > 0
 
 
 @pytest.mark.parametrize("size", [30, 500, 1000])

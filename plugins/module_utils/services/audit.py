@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from collections.abc import Iterable
@@ -17,13 +18,19 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.audit imp
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 
 ACTOR_ENV = "ISP_NETWORK_ACTOR"
+# Built once: a Core insert whose VALUES come from the row's keys (hot paths write with it).
+_INSERT = insert(AuditEvent.__table__)
 
 
 def current_actor() -> str:
     """Return who is acting: ``ISP_NETWORK_ACTOR`` when set (AWX sets it), else the OS user."""
-    actor = os.environ.get(ACTOR_ENV)
-    if actor:
-        return actor
+    return os.environ.get(ACTOR_ENV) or _os_user()
+
+
+@functools.cache
+def _os_user() -> str:
+    # Looked up once per process: getpass reads the password database, and every audited
+    # change asks.
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -73,21 +80,49 @@ class AuditService:
         who = actor or current_actor()
         now = utcnow()
         rows = [
-            {
-                "created_at": now,
-                "actor": who,
-                "action": event["action"],
-                "object_type": event["object_type"],
-                "object_id": None if event.get("object_id") is None else str(event["object_id"]),
-                "object_name": event.get("object_name"),
-                "changed_fields": sorted(event.get("changed_fields", ())),
-                "details": event.get("details") or {},
-            }
+            _row(
+                who,
+                now,
+                event["action"],
+                event["object_type"],
+                event.get("object_id"),
+                event.get("object_name"),
+                event.get("changed_fields", ()),
+                event.get("details"),
+            )
             for event in events
         ]
         if rows:
             session.execute(insert(AuditEvent), rows)
         return len(rows)
+
+    @staticmethod
+    def insert_row(
+        session: Session,
+        action: str,
+        object_type: str,
+        object_id: Any = None,
+        object_name: str | None = None,
+        *,
+        actor: str | None = None,
+        changed_fields: Iterable[str] = (),
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Write one event with a single Core INSERT, no ORM object; for hot paths.
+
+        Takes ``record``'s arguments; the row is written at once, in the session's transaction.
+        """
+        row = _row(
+            actor or current_actor(),
+            utcnow(),
+            action,
+            object_type,
+            object_id,
+            object_name,
+            changed_fields,
+            details,
+        )
+        session.connection().execute(_INSERT, row)
 
     @staticmethod
     def list_events(
@@ -122,3 +157,25 @@ class AuditService:
         if limit:
             query = query.limit(limit)
         return list(session.exec(query))
+
+
+def _row(
+    actor: str,
+    now: datetime,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    object_name: str | None,
+    changed_fields: Iterable[str],
+    details: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "created_at": now,
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "object_name": object_name,
+        "changed_fields": sorted(changed_fields),
+        "details": details or {},
+    }

@@ -246,10 +246,16 @@ def _check_one(name: str, value: Any, spec: Mapping[str, Any]) -> Any:
     return field.check(value)
 
 
+# Values of these types are immutable, so a field remembers what checking one gave.
+_MEMO_TYPES = frozenset({str, int, bool, float})
+_MEMO_SIZE = 4096
+_MISSING = object()
+
+
 class _Field:
     """One variable of a schema, ready to check values: its checker, choices and pattern."""
 
-    __slots__ = ("checker", "choices", "name", "pattern", "spec")
+    __slots__ = ("checker", "choices", "known", "name", "pattern", "spec")
 
     def __init__(self, name: str, spec: Mapping[str, Any], pattern: re.Pattern[str] | None):
         self.name = name
@@ -257,9 +263,22 @@ class _Field:
         self.checker = CHECKERS[spec["type"]]
         self.choices = spec.get("choices")
         self.pattern = pattern
+        # Scalar value -> its outcome: many devices share values (a domain, a netmask).
+        self.known: dict[tuple[type, Any], Any] = {}
 
     def check(self, value: Any) -> Any:
         """Return the converted value, or a _Problem sentence when it is bad."""
+        if type(value) not in _MEMO_TYPES:
+            return self._check(value)
+        key = (type(value), value)
+        outcome = self.known.get(key, _MISSING)
+        if outcome is _MISSING:
+            outcome = self._check(value)
+            if len(self.known) < _MEMO_SIZE:
+                self.known[key] = outcome
+        return outcome
+
+    def _check(self, value: Any) -> Any:
         try:
             converted = self.checker(value)
         except BadValue as exc:

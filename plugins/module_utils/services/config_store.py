@@ -9,11 +9,8 @@ returns that row instead of a new one, so rendering or backing up twice changes 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ansible_collections.isp.network.plugins.module_utils.errors import (
@@ -26,7 +23,6 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
     current_actor,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import sha256
-from ansible_collections.isp.network.plugins.module_utils.store.models.audit import AuditEvent
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
     ConfigKind,
@@ -38,18 +34,6 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
 
 # Captured configurations are read from a device, never applied as such.
 _CAPTURED_KINDS = frozenset({ConfigKind.BACKUP, ConfigKind.RUNNING})
-
-
-@dataclass
-class ConfigDraft:
-    """One configuration to store for a device, as the bulk path takes it."""
-
-    device_id: int
-    device_name: str
-    content: str
-    content_hash: str
-    template: ConfigTemplate | None = None
-    variables: dict[str, Any] | None = None
 
 
 def parse_kind(kind: str | ConfigKind) -> ConfigKind:
@@ -135,7 +119,7 @@ def store_configuration(
         return latest, False
 
     next_version = version or (latest.version + 1 if latest else 1)
-    values = _row_values(
+    values = row_values(
         device.id,
         kind,
         content,
@@ -148,11 +132,11 @@ def store_configuration(
     row = DeviceConfiguration(**values)
     session.add(row)
     session.flush()
-    AuditService.record(session, **_audit_values(device.name, row.id, values))
+    AuditService.record(session, **audit_values(device.name, row.id, values))
     return row, True
 
 
-def _row_values(
+def row_values(
     device_id: int,
     kind: ConfigKind,
     content: str,
@@ -162,6 +146,7 @@ def _row_values(
     actor: str,
     version: int,
 ) -> dict[str, Any]:
+    """Return the column values of a new configuration row."""
     return {
         "device_id": device_id,
         "kind": kind,
@@ -179,7 +164,8 @@ def _row_values(
     }
 
 
-def _audit_values(device_name: str, row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+def audit_values(device_name: str, row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Return the arguments of the audit event that records storing one configuration."""
     kind = ConfigKind(values["kind"]).value
     return {
         "action": "device_configuration.store",
@@ -197,97 +183,6 @@ def _audit_values(device_name: str, row_id: Any, values: dict[str, Any]) -> dict
             "template_version": values["template_version"],
         },
     }
-
-
-def store_many(
-    session: Session,
-    drafts: Sequence[ConfigDraft],
-    *,
-    kind: str | ConfigKind = ConfigKind.INTENDED,
-    actor: str | None = None,
-) -> list[tuple[dict[str, Any], bool]]:
-    """Store many configurations in bulk; return per draft its values and whether it is new.
-
-    Same rules as ``store_configuration`` (identical to the newest of its kind: not stored
-    again), with one query for the newest versions and one insert for all new rows.
-    """
-    kind = parse_kind(kind)
-    actor = actor or current_actor()
-    device_ids = [draft.device_id for draft in drafts]
-    if len(set(device_ids)) != len(device_ids):
-        raise ValidationError("each device may appear only once in a bulk store; merge them")
-    _lock_devices(session, device_ids)
-    newest = _newest_by_device(session, device_ids, kind)
-
-    results: list[tuple[dict[str, Any], bool]] = []
-    new_rows: list[dict[str, Any]] = []
-    names: list[str] = []
-    for draft in drafts:
-        version, stored_hash, stored_id = newest.get(draft.device_id, (0, None, None))
-        if stored_hash == draft.content_hash:
-            kept = {"id": stored_id, "version": version, "content_hash": stored_hash, "kind": kind}
-            results.append((kept, False))
-            continue
-        values = _row_values(
-            draft.device_id,
-            kind,
-            draft.content,
-            draft.content_hash,
-            draft.template,
-            draft.variables,
-            actor,
-            version + 1,
-        )
-        new_rows.append(values)
-        names.append(draft.device_name)
-        results.append((values, True))
-
-    if new_rows:
-        # A plain executemany: SQLite runs an INSERT ... RETURNING once per row.
-        session.execute(DeviceConfiguration.__table__.insert(), new_rows)
-        stored = _newest_by_device(session, [row["device_id"] for row in new_rows], kind)
-        audits = []
-        for name, values in zip(names, new_rows, strict=True):
-            values["id"] = stored[values["device_id"]][2]
-            audit = _audit_values(name, str(values["id"]), values)
-            audits.append({**audit, "created_at": values["created_at"]})
-        session.execute(AuditEvent.__table__.insert(), audits)
-    return results
-
-
-def _lock_devices(session: Session, device_ids: list[int]) -> None:
-    # PostgreSQL: concurrent bulk stores for the same devices queue here instead of racing
-    # for the next version number. SQLite writers are already serialised (BEGIN IMMEDIATE).
-    if session.get_bind().dialect.name == "sqlite":
-        return
-    for start in range(0, len(device_ids), 500):
-        chunk = device_ids[start : start + 500]
-        session.exec(
-            select(Device.id).where(Device.id.in_(chunk)).order_by(Device.id).with_for_update()
-        ).all()
-
-
-def _newest_by_device(
-    session: Session, device_ids: list[int], kind: ConfigKind
-) -> dict[int, tuple[int, str, int]]:
-    newest: dict[int, tuple[int, str, int]] = {}
-    table = DeviceConfiguration
-    for start in range(0, len(device_ids), 500):
-        chunk = device_ids[start : start + 500]
-        top = (
-            select(table.device_id, func.max(table.version).label("version"))
-            .where(table.device_id.in_(chunk), table.kind == kind)
-            .group_by(table.device_id)
-            .subquery()
-        )
-        rows = session.exec(
-            select(table.device_id, table.version, table.content_hash, table.id)
-            .join(top, (table.device_id == top.c.device_id) & (table.version == top.c.version))
-            .where(table.kind == kind)
-        )
-        for device_id, version, content_hash, row_id in rows:
-            newest[device_id] = (version, content_hash, row_id)
-    return newest
 
 
 def history(

@@ -1,30 +1,47 @@
 # Copyright: isp.network contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ConfigurationService: the Python API of templates, rendering, stored configurations and
-compliance. Each concern lives in its own ``config_*`` module; this class gathers them under
-the names the project's seed uses. Applying to devices is added by ``config_apply``.
+"""ConfigurationService: the Python API of templates, rendering, stored configurations,
+compliance, and applying to and backing up devices. Each concern lives in its own
+``config_*`` module; this class gathers them under the names the project's seed uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import (
     NotFoundError,
     ValidationError,
 )
 from ansible_collections.isp.network.plugins.module_utils.services import (
+    config_bulk,
     config_compliance,
+    config_insert,
     config_store,
     config_templates,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_apply import push
+from ansible_collections.isp.network.plugins.module_utils.services.config_bulk import (
+    BackupOutcome,
+    ComplianceOutcome,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     ComplianceReport,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_insert import (
+    SHOWN_PROBLEMS,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
+    ApplyOptions,
+    ApplyOutcome,
+    ApplyRequest,
+    prepare,
+    record,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_schema import Validator
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import (
@@ -36,10 +53,6 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.config im
     ConfigTemplate,
     DeviceConfiguration,
 )
-from ansible_collections.isp.network.plugins.module_utils.store.models.devices import Device
-
-# How many per-device problems one error message lists before it summarises the rest.
-_SHOWN_PROBLEMS = 10
 
 
 @dataclass
@@ -172,11 +185,11 @@ class ConfigurationService:
                 GeneratedConfig(name, rendered.content, rendered.content_hash, rendered.variables)
             )
         if problems:
-            more = len(problems) - _SHOWN_PROBLEMS
-            shown = problems[:_SHOWN_PROBLEMS] + ([f"and {more} more devices"] if more > 0 else [])
+            more = len(problems) - SHOWN_PROBLEMS
+            shown = problems[:SHOWN_PROBLEMS] + ([f"and {more} more devices"] if more > 0 else [])
             raise ValidationError(". ".join(shown))
         if store:
-            _store_generated(session, template, generated, actor)
+            config_insert.store_generated(session, template, generated, actor)
         return generated
 
     @staticmethod
@@ -290,39 +303,58 @@ class ConfigurationService:
             session, device_id, against=against, ignore=ignore
         )
 
+    @staticmethod
+    def apply_configuration(
+        session: Session,
+        config_id: int,
+        applied_by: str | None = None,
+        *,
+        box: Any = None,
+        options: ApplyOptions | None = None,
+    ) -> ApplyOutcome:
+        """Apply stored intended configuration ``config_id`` to its device; return the outcome.
 
-def _store_generated(
-    session: Session,
-    template: ConfigTemplate,
-    generated: list[GeneratedConfig],
-    actor: str | None,
-) -> None:
-    names = [config.device for config in generated]
-    found: dict[str, int] = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        found.update(
-            (name, device_id)
-            for device_id, name in session.exec(
-                select(Device.id, Device.name).where(Device.name.in_(chunk))
+        Backs up, loads, compares, commits and verifies; any failure after the backup
+        restores it. The outcome (``applied``, ``unchanged``, ``would_change``, ``failed``,
+        ``rolled_back``) is recorded in ``session`` (nothing in check mode). The session's
+        transaction stays open while the device works: for many devices, or to keep the
+        store free meanwhile, use ``apply_configurations``. Raises NotFoundError,
+        ValidationError, SecretKeyError; device failures are outcomes, not exceptions.
+        """
+        options = (options or ApplyOptions()).checked()
+        row = session.get(DeviceConfiguration, config_id)
+        if row is None:
+            raise NotFoundError(
+                f"configuration id {config_id} does not exist; list a device's configurations "
+                "with isp.network.config_info"
             )
-        )
-    unknown = [name for name in names if name not in found]
-    if unknown:
-        shown = ", ".join(repr(name) for name in unknown[:_SHOWN_PROBLEMS])
-        raise NotFoundError(
-            f"devices {shown} are not in the store; register them with isp.network.device "
-            "before storing their configurations"
+        device = config_store.get_device(session, row.device_id)
+        prepared = prepare(session, ApplyRequest(device.name, config_id=config_id), box, options)
+        return record(session, prepared, push(prepared.push), applied_by or options.actor)
+
+    @staticmethod
+    def apply_configurations(
+        requests: Sequence[ApplyRequest],
+        *,
+        store_url: str | None = None,
+        box: Any = None,
+        options: ApplyOptions | None = None,
+    ) -> list[ApplyOutcome]:
+        """Apply to many devices in parallel, each in its own transaction; see ``apply_many``."""
+        return config_bulk.apply_many(
+            requests, store_url=store_url, box=box, options=options or ApplyOptions()
         )
 
-    drafts = [
-        config_store.ConfigDraft(
-            found[c.device], c.device, c.content, c.content_hash, template, c.variables
-        )
-        for c in generated
-    ]
-    outcomes = config_store.store_many(session, drafts, kind=ConfigKind.INTENDED, actor=actor)
-    for config, (values, created) in zip(generated, outcomes, strict=True):
-        config.id = values["id"]
-        config.version = values["version"]
-        config.created = created
+    @staticmethod
+    def backup_configurations(
+        names: Sequence[str], *, store_url: str | None = None, box: Any = None, **options: Any
+    ) -> list[BackupOutcome]:
+        """Read and store many devices' running configs in parallel; see ``backup_many``."""
+        return config_bulk.backup_many(names, store_url=store_url, box=box, **options)
+
+    @staticmethod
+    def check_compliance_many(
+        names: Sequence[str], *, store_url: str | None = None, box: Any = None, **options: Any
+    ) -> list[ComplianceOutcome]:
+        """Return each device's compliance, reading running configs first; see compliance_many."""
+        return config_bulk.compliance_many(names, store_url=store_url, box=box, **options)

@@ -267,6 +267,9 @@ def remove_image(
         actor=actor,
         details={"sha256": image.sha256},
     )
+    # The history keeps its copies of the target's version, name and md5.
+    for row in session.scalars(select(FirmwareUpdate).where(FirmwareUpdate.image_id == image.id)):
+        row.image_id = None
     session.delete(image)
     session.flush()
     path = root / image.storage_path

@@ -39,7 +39,6 @@ from ansible_collections.isp.network.plugins.module_utils.store.engine import (
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import (
-    AllocationStatus,
     IPAllocation,
     IPPool,
     IPPoolType,
@@ -179,14 +178,6 @@ def pool_usage(pool: IPPool) -> PoolUsage:
         warning_threshold=pool.warning_threshold,
         above_threshold=utilisation >= pool.warning_threshold,
     )
-
-
-def add_to_counters(pool: IPPool, status: AllocationStatus, amount: int) -> None:
-    """Add ``amount`` (negative to subtract) to the pool's counter for ``status``."""
-    if status == AllocationStatus.RESERVED:
-        pool.count_reserved = str(int(pool.count_reserved) + amount)
-    else:
-        pool.count_allocated = str(int(pool.count_allocated) + amount)
 
 
 def free_count(pool: IPPool) -> int:

@@ -20,7 +20,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.ipam import (
     Outcome,
     Request,
 )
-from ansible_collections.isp.network.plugins.module_utils.services.ipam_allocation import (
+from ansible_collections.isp.network.plugins.module_utils.services.ipam_requests import (
     owner_text,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import IPPool

@@ -14,15 +14,15 @@ from ansible_collections.isp.network.plugins.module_utils.services.ipam_addresse
     parse_address,
     span_size,
 )
-from ansible_collections.isp.network.plugins.module_utils.services.ipam_allocation import (
-    resolve_device,
-)
 from ansible_collections.isp.network.plugins.module_utils.services.ipam_freespace import (
     free_spans,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.ipam_pools import (
     PoolRef,
     get_pool,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.ipam_requests import (
+    resolve_device,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.devices import Device
 from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import (

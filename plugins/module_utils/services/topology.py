@@ -32,24 +32,10 @@ from ansible_collections.isp.network.plugins.module_utils.topology import data
 from ansible_collections.isp.network.plugins.module_utils.topology.discover_run import (
     DiscoveryRun,
 )
+from ansible_collections.isp.network.plugins.module_utils.topology.formats import EXPORT_FORMATS
 from ansible_collections.isp.network.plugins.module_utils.topology.reading import Reading, Target
 
 __all__ = ["EXPORT_FORMATS", "TopologyService"]
-
-EXPORT_FORMATS = (
-    "json",
-    "graphml",
-    "gexf",
-    "dot",
-    "mermaid",
-    "drawio",
-    "containerlab",
-    "csv",
-    "html",
-    "svg",
-    "png",
-    "report",
-)
 
 
 class TopologyService:
@@ -141,8 +127,8 @@ class TopologyService:
         """Return the stored topology in ``format`` (one of EXPORT_FORMATS), and audit it.
 
         ``svg`` and ``png`` return bytes; every other format returns text. Raises
-        ValidationError for an unknown format, and DependencyError-like ValidationError when
-        ``svg``/``png`` is asked for and Graphviz's ``dot`` is not installed.
+        ValidationError for an unknown format, or for ``svg``/``png`` when Graphviz's
+        ``dot`` is not installed.
         """
         from ansible_collections.isp.network.plugins.module_utils.topology.exports import render
 
@@ -265,7 +251,7 @@ class _Named:
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     rows = session.execute(select(Device.id, Device.name).where(Device.id.in_(sorted(ids))))
-    return dict(rows.tuples().all())
+    return {device_id: name for device_id, name in rows}
 
 
 def _get_run(session: Session, run_id: int) -> TopologyRun:

@@ -14,6 +14,7 @@ database lock instead of failing half-way through; on PostgreSQL, services take 
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -67,6 +68,12 @@ def resolve_store_url(url: str | None = None) -> str:
     Raises ValidationError when the value is not a database URL this collection supports.
     """
     raw = url or os.environ.get(STORE_URL_ENV) or f"sqlite:///{default_store_path()}"
+    return _resolve(raw)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolve(raw: str) -> str:
+    # Cached: every transaction asks (get_engine), and parsing a URL costs more than a query.
     try:
         parsed = make_url(raw)
     except ArgumentError:

@@ -20,12 +20,14 @@ from ansible_collections.isp.network.plugins.module_utils.topology.identity impo
 )
 from ansible_collections.isp.network.plugins.module_utils.topology.ifnames import normalise
 
-# IOS-style platforms answer this filtered command with each interface's status line and its
-# duplex line; NAPALM's get_interfaces does not report duplex.
-_DUPLEX_COMMAND = "show interfaces | include line protocol|[Dd]uplex"
-_DUPLEX_PLATFORMS = frozenset({"ios"})
+# IOS-style platforms answer this filtered command with each interface's status line, its
+# duplex line (NAPALM's get_interfaces has no duplex) and its packet lines, whose byte counts
+# replace get_interfaces_counters: one short command instead of two more full listings.
+_IOS_COMMAND = "show interfaces | include line protocol|[Dd]uplex|packets (input|output)"
+_IOS_PLATFORMS = frozenset({"ios"})
 _STATUS_LINE = re.compile(r"^(\S+) is .*line protocol")
 _DUPLEX = re.compile(r"\b(full|half|auto)[- ]duplex", re.IGNORECASE)
+_OCTETS = re.compile(r"\d+ packets (input|output), (\d+) bytes")
 
 
 @dataclass
@@ -92,17 +94,21 @@ def fill_reading(reading: Reading, driver: Any, counters: bool = True) -> None:
             "mtu": _int(data.get("mtu")),
             "duplex": clean_text(data.get("duplex"), 16).lower() or None,
         }
-    if counters:
+    if (platform or "").lower() in _IOS_PLATFORMS:
+        output = driver.cli([_IOS_COMMAND]).get(_IOS_COMMAND, "")
+        for name, found in parse_interface_lines(output, platform).items():
+            entry = reading.interfaces.get(name)
+            if entry is None:
+                continue
+            if not entry.get("duplex") and found.get("duplex"):
+                entry["duplex"] = found["duplex"]
+            if counters:
+                entry["rx_octets"], entry["tx_octets"] = found.get("rx"), found.get("tx")
+    elif counters:
         for name, data in (driver.get_interfaces_counters() or {}).items():
             entry = reading.interfaces.setdefault(normalise(clean_text(name, 128), platform), {})
             entry["rx_octets"] = _int(data.get("rx_octets"))
             entry["tx_octets"] = _int(data.get("tx_octets"))
-    if (platform or "").lower() in _DUPLEX_PLATFORMS:
-        output = driver.cli([_DUPLEX_COMMAND]).get(_DUPLEX_COMMAND, "")
-        for name, duplex in parse_duplex(output, platform).items():
-            entry = reading.interfaces.get(name)
-            if entry is not None and not entry.get("duplex"):
-                entry["duplex"] = duplex
 
 
 def neighbor_from_napalm(local: str, record: dict[str, Any], platform: str | None) -> Neighbor:
@@ -119,18 +125,23 @@ def neighbor_from_napalm(local: str, record: dict[str, Any], platform: str | Non
     )
 
 
-def parse_duplex(output: str, platform: str | None = "ios") -> dict[str, str]:
-    """Return interface -> duplex (full, half, auto) from filtered ``show interfaces``."""
-    found: dict[str, str] = {}
-    current = None
+def parse_interface_lines(output: str, platform: str | None = "ios") -> dict[str, dict]:
+    """Return interface -> {duplex, rx, tx} from the filtered ``show interfaces`` of IOS."""
+    found: dict[str, dict] = {}
+    current: dict | None = None
     for line in output.splitlines():
         status = _STATUS_LINE.match(line.strip())
         if status:
-            current = normalise(clean_text(status.group(1), 128), platform)
+            current = found.setdefault(normalise(clean_text(status.group(1), 128), platform), {})
+            continue
+        if current is None:
             continue
         duplex = _DUPLEX.search(line)
-        if duplex and current:
-            found[current] = duplex.group(1).lower()
+        if duplex:
+            current["duplex"] = duplex.group(1).lower()
+        octets = _OCTETS.search(line)
+        if octets:
+            current["rx" if octets.group(1) == "input" else "tx"] = int(octets.group(2))
     return found
 
 

@@ -171,13 +171,14 @@ def test_generate_for_many_devices_stores_them_in_bulk(session):
     ]
     stored = session.exec(select(DeviceConfiguration).where(DeviceConfiguration.version == 2))
     assert [(row.template_name, row.content) for row in stored] == [("base", "hostname r2-new\n")]
-    events = AuditService.list_events(session, action="device_configuration.store")
-    assert sorted(e.object_name for e in events) == [
-        "r1 intended v1",
-        "r2 intended v1",
-        "r2 intended v2",
-        "r3 intended v1",
+    # One audit event per bulk call, naming the devices whose configuration was stored.
+    events = AuditService.list_events(session, action="device_configuration.store_many")
+    assert [(e.object_name, e.details["devices"]) for e in reversed(events)] == [
+        ("base 1.0.0: 3 devices", ["r1", "r2", "r3"]),
+        ("base 1.0.0: 1 device", ["r2"]),
     ]
+    newest = {row.id for row in session.exec(select(DeviceConfiguration))}
+    assert {g.id for g in second} <= newest
 
 
 def test_generate_reports_every_failing_device_and_stores_nothing(session):

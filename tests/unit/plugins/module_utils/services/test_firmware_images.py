@@ -70,12 +70,12 @@ def test_the_same_file_twice_changes_nothing(service, session, image_file):
 def test_the_same_file_with_other_details_is_refused(service, session, image_file):
     upload(service, session, image_file)
 
-    with pytest.raises(ConflictError, match="already registered as image .* other version"):
+    with pytest.raises(ConflictError, match=r"already registered as image .* other version"):
         upload(service, session, image_file, version="17.12.02")
 
 
 def test_a_file_whose_hash_is_not_the_expected_one_is_refused(service, session, image_file):
-    with pytest.raises(ValidationError, match="not the expected 0{64}"):
+    with pytest.raises(ValidationError, match=r"not the expected 0{64}"):
         upload(service, session, image_file, expected_sha256="0" * 64)
     assert service.list_firmware(session) == []
 

@@ -1,0 +1,298 @@
+# Copyright: isp.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Applying a configuration to one device through NAPALM, as a transaction.
+
+Back up the running configuration, load the candidate (merge or replace), compare, and in
+check mode stop there. Otherwise commit, then verify that the running configuration holds
+every intended line (merge) or equals the candidate (replace). Any failure once the backup
+is taken restores it: NAPALM's rollback in the same session, or, when the session is lost
+or the rollback did not bring the backup back, a replace with the backup in a new session;
+the restore is verified too. This module talks to the device only; recording the outcome
+in the store is ``config_record``'s job, so the device work can run in worker threads.
+
+Commit-confirm (NAPALM's ``revert_in``) is not used: the ``ios`` driver needs the
+``archive`` feature and whole minutes, and the lab does not run a revert timer, so it could
+not be tested. The backup-and-verify procedure above gives the same guarantee without it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from ansible_collections.isp.network.plugins.module_utils.drivers.napalm import open_device
+from ansible_collections.isp.network.plugins.module_utils.errors import DeviceError
+from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
+    compare_configs,
+)
+
+APPLIED = "applied"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+ROLLED_BACK = "rolled_back"
+WOULD_CHANGE = "would_change"
+MODES = ("merge", "replace")
+
+_REJECTED_MERGE = re.compile(r"^(.+)\n\s*\^\s*\n% Invalid input", re.MULTILINE)
+_REJECTED_REPLACE = re.compile(r'Failed to apply command "([^"]+)"')
+_SECRET_VALUE = re.compile(
+    r"\b(secret|password|key-string|key|community)(\s+\d)?\s+\S+", re.IGNORECASE
+)
+
+
+def device_errors() -> tuple[type[BaseException], ...]:
+    """Return what a NAPALM call raises when the device, the session or the change fails.
+
+    NAPALM's own exceptions (rejected candidate, merge or replace failure, closed
+    connection); netmiko's (read timeouts, a prompt never seen); paramiko's SSHException;
+    OSError and EOFError for a dropped socket; and ValueError, which netmiko raises when a
+    configuration prompt does not appear and NAPALM when a transfer is refused. Anything
+    else is a bug and is left to propagate.
+    """
+    from napalm.base.exceptions import NapalmException
+    from netmiko.exceptions import NetmikoBaseException
+    from paramiko.ssh_exception import SSHException
+
+    return (NapalmException, NetmikoBaseException, SSHException, OSError, EOFError, ValueError)
+
+
+def session_lost_errors() -> tuple[type[BaseException], ...]:
+    """Return the exceptions that mean the session itself is gone (not just a refused change)."""
+    from napalm.base.exceptions import ConnectionException
+    from netmiko.exceptions import ReadException
+    from paramiko.ssh_exception import SSHException
+
+    return (ConnectionException, ReadException, SSHException, OSError, EOFError)
+
+
+class ApplyTimeout(DeviceError):
+    """The per-device time ran out between two steps of an apply."""
+
+
+@dataclass
+class Target:
+    """What it takes to open one device: its record (detached) and decrypted credentials."""
+
+    device: Any
+    username: str | None
+    password: str | None
+    enable_secret: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Target(device={self.device.name!r})"
+
+    def open(self, timeout: float) -> Any:
+        """Return a context manager yielding an opened NAPALM driver.
+
+        Every read is bounded by ``timeout`` (netmiko's ``read_timeout_override``): a dropped
+        session or a stalled device then fails in seconds, not after the driver's own 90 s.
+        """
+        bounded = SimpleNamespace(**vars(self.device))
+        bounded.driver_options = {
+            **(self.device.driver_options or {}),
+            "read_timeout_override": max(timeout, 1),
+        }
+        return open_device(
+            bounded, self.username, self.password, self.enable_secret, int(max(timeout, 1))
+        )
+
+
+@dataclass
+class Push:
+    """One device's apply: the candidate text, how to load it, and its bounds."""
+
+    target: Target
+    candidate: str
+    mode: str = "merge"
+    check: bool = False
+    timeout: float = 60.0
+    ignore: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """Return the device name."""
+        return self.target.device.name
+
+
+@dataclass
+class PushResult:
+    """What happened on the device; never holds a secret beyond the configurations."""
+
+    device: str
+    outcome: str = FAILED
+    diff: str = ""
+    error: str | None = None
+    backup: str | None = None
+    steps: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Return whether the device's configuration is now different (only when applied)."""
+        return self.outcome == APPLIED
+
+
+def push(job: Push) -> PushResult:
+    """Apply ``job`` to its device and return the outcome; device failures are not raised.
+
+    The outcome is ``applied``, ``unchanged``, ``would_change`` (check mode), ``failed``
+    (nothing was changed, or the restore failed too: the error says which) or
+    ``rolled_back`` (the change failed and the backup is back on the device).
+    """
+    result = PushResult(job.name)
+    deadline = time.monotonic() + job.timeout
+    restore_needed = False
+    try:
+        with job.target.open(job.timeout) as driver:
+            restore_needed = _transaction(driver, job, result, deadline)
+    except DeviceError as exc:
+        # Opening failed (unreachable, login refused), or closing the session did.
+        if result.error is None:
+            result.outcome, result.error = FAILED, str(exc)
+    if restore_needed:
+        _restore_in_new_session(job, result)
+    return result
+
+
+def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) -> bool:
+    # Returns True when the backup must be restored through a new session.
+    committing = False
+    try:
+        result.backup = driver.get_config(retrieve="running")["running"]
+        result.steps.append("backup")
+        _in_time(job, deadline, "loading the candidate")
+        if job.mode == "replace":
+            driver.load_replace_candidate(config=job.candidate)
+        else:
+            driver.load_merge_candidate(config=job.candidate)
+        result.diff = (driver.compare_config() or "").strip()
+        result.steps.append("compare")
+        if not result.diff or job.check:
+            driver.discard_config()
+            result.outcome = WOULD_CHANGE if result.diff else UNCHANGED
+            return False
+        _in_time(job, deadline, "committing")
+        committing = True
+        driver.commit_config()
+        result.steps.append("commit")
+        _verify(driver, job)
+        result.steps.append("verify")
+        result.outcome = APPLIED
+        return False
+    except (DeviceError, *device_errors()) as exc:
+        result.error = reason(exc, job.name, "committing" if committing else "loading")
+    if not committing:
+        with suppress(*device_errors()):
+            driver.discard_config()
+        result.outcome = FAILED
+        return False
+    return not _restore_in_session(driver, job, result)
+
+
+def _in_time(job: Push, deadline: float, step: str) -> None:
+    if time.monotonic() > deadline:
+        raise ApplyTimeout(
+            f"device {job.name!r} took longer than {job.timeout:g} s before {step}; the "
+            "device is slow or overloaded: raise the timeout or try again later"
+        )
+
+
+def _verify(driver: Any, job: Push) -> None:
+    running = driver.get_config(retrieve="running")["running"]
+    missing, extra = _differences(job.candidate, running, job.mode, job.ignore)
+    if missing or extra:
+        shown = (missing or extra)[0]
+        what = "lacks" if missing else "has the extra line"
+        raise DeviceError(
+            f"device {job.name!r} {what} {_mask(shown)!r} after the commit ({len(missing)} "
+            f"missing, {len(extra)} extra lines); the change did not take as intended"
+        )
+
+
+def _differences(
+    intended: str, running: str, mode: str, ignore: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    report = compare_configs(intended, running, ignore)
+    # A merge cannot be checked for "no ..." lines: what they remove is simply absent.
+    missing = [line for line in report.missing if not _last(line).startswith("no ")]
+    return missing, (report.extra if mode == "replace" else [])
+
+
+def _last(path: str) -> str:
+    return path.rsplit(" > ", 1)[-1]
+
+
+def same_config(expected: str, running: str) -> bool:
+    """Return whether ``running`` equals ``expected``, volatile lines and order aside."""
+    return compare_configs(expected, running).compliant
+
+
+def _restore_in_session(driver: Any, job: Push, result: PushResult) -> bool:
+    # Returns True when the backup is back, verified; False when a new session must try.
+    try:
+        if not _running_is(driver, result.backup):
+            driver.rollback()
+            result.steps.append("rollback")
+            if not _running_is(driver, result.backup):
+                return False
+    except session_lost_errors():
+        return False
+    except device_errors():
+        return False
+    result.outcome = ROLLED_BACK
+    return True
+
+
+def _running_is(driver: Any, expected: str | None) -> bool:
+    return same_config(expected or "", driver.get_config(retrieve="running")["running"])
+
+
+def _restore_in_new_session(job: Push, result: PushResult) -> None:
+    first = (result.error or "the change failed").rstrip(".")
+    try:
+        with job.target.open(job.timeout) as driver:
+            driver.load_replace_candidate(config=result.backup)
+            driver.commit_config()
+            result.steps.append("restore")
+            if _running_is(driver, result.backup):
+                result.outcome = ROLLED_BACK
+                return
+            failure = "the running configuration still differs from the backup"
+    except DeviceError as exc:
+        failure = str(exc).rstrip(".")
+    except device_errors() as exc:
+        failure = reason(exc, job.name, "restoring").rstrip(".")
+    result.outcome = FAILED
+    result.error = (
+        f"{first}; restoring the backup failed too ({failure}): the device may be half "
+        "configured, restore its backup by hand"
+    )
+
+
+def reason(exc: BaseException, device: str, step: str) -> str:
+    """Return one sentence saying why a step failed, with no device output and no secret."""
+    text = str(exc)
+    rejected = _REJECTED_REPLACE.search(text) or _REJECTED_MERGE.search(text)
+    if rejected:
+        return (
+            f"device {device!r} rejected the line {_mask(rejected.group(1).strip())!r} while "
+            f"{step}; fix the configuration"
+        )
+    if isinstance(exc, DeviceError):
+        return text
+    if isinstance(exc, session_lost_errors()):
+        return (
+            f"the session to device {device!r} was lost while {step} "
+            f"({type(exc).__name__}); check that the device is up and answering"
+        )
+    first = _mask(text.strip().splitlines()[0]) if text.strip() else ""
+    detail = f": {first[:160]}" if first else ""
+    return f"device {device!r} failed while {step} ({type(exc).__name__}{detail})"
+
+
+def _mask(line: str) -> str:
+    return _SECRET_VALUE.sub(lambda found: f"{found.group(1)} *****", line)

@@ -1,0 +1,306 @@
+#!/usr/bin/python
+# Copyright: isp.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: config_apply
+short_description: Apply a configuration to one or many devices, with backup and rollback
+version_added: 0.1.0
+description:
+  - Pushes a configuration to devices registered in the store, through NAPALM, each device
+    in its own transaction.
+  - "For each device: back up its running configuration (stored as a C(backup)
+    configuration, once per distinct content); load the candidate (O(mode)); compare; commit;
+    verify that the running configuration now holds every line of the candidate (merge) or
+    equals it (replace)."
+  - Any failure once the backup is taken (a rejected line, a dropped session, a timeout, a
+    failed verification) restores the backup, through NAPALM's rollback or, when the session
+    was lost, a replace with the backup in a new session; the restore is verified too.
+  - Every apply that was not a no-op is stored as an C(applied) configuration whose state
+    (V(applied), V(failed), V(rolled_back)), diff and error say what happened; the intended
+    configuration applied, if any, gets the same state. Each apply writes an audit event.
+  - An apply with nothing to change reports RV(changed=false) and stores no new applied
+    version.
+  - Devices are worked on in parallel (O(workers)), each bounded by O(timeout). One device
+    failing never loses the others' results. The task fails when any device failed or was
+    rolled back, and RV(results) lists every device's outcome. Use C(ignore_errors) or the
+    P(isp.network.config_deploy#role) role's failure percentage to go on.
+  - NAPALM's commit-confirm (C(revert_in)) is not used; the backup and verification above
+    give the same protection on every driver.
+  - Device credentials are read from the store and decrypted with the secret key; no
+    password is ever needed in the playbook.
+author:
+  - isp.network contributors
+extends_documentation_fragment:
+  - isp.network.store
+attributes:
+  check_mode:
+    support: full
+    description: Loads and compares on each device, returns the diff, commits nothing and
+      writes nothing to the store.
+  diff_mode:
+    support: full
+    description: Shows each device's diff as NAPALM computed it on the device.
+options:
+  devices:
+    description:
+      - Names of the devices, as registered in the store.
+    type: list
+    elements: str
+    required: true
+    aliases: [device]
+  config:
+    description:
+      - Configuration text to apply to every device in O(devices).
+      - Give exactly one of O(config), O(template) and O(intended=true).
+    type: str
+  template:
+    description:
+      - Name of a stored template to render for every device with O(variables).
+      - The rendering is stored as each device's intended configuration (not in check mode),
+        then applied.
+    type: str
+  template_version:
+    description:
+      - Version of O(template); the highest when not set.
+    type: str
+  variables:
+    description:
+      - Variables for O(template).
+    type: dict
+    default: {}
+  intended:
+    description:
+      - Apply each device's newest intended configuration (stored by
+        M(isp.network.config_render) with O(isp.network.config_render#module:store=true)).
+    type: bool
+    default: false
+  mode:
+    description:
+      - V(merge) adds the candidate's lines to the running configuration.
+      - V(replace) makes the running configuration equal the candidate; the candidate must be
+        a whole configuration (including its users and management access).
+    type: str
+    choices: [merge, replace]
+    default: merge
+  workers:
+    description:
+      - How many devices are worked on at the same time.
+    type: int
+    default: 10
+  timeout:
+    description:
+      - Seconds one device may take. A step that would start later fails the device (its
+        backup is restored), and every read from it waits at most this long.
+    type: int
+    default: 60
+  ignore:
+    description:
+      - Regular expressions of configuration lines that verification leaves out (lines the
+        device rewrites, such as encrypted secrets).
+    type: list
+    elements: str
+    default: []
+seealso:
+  - module: isp.network.config_render
+  - module: isp.network.config_backup
+  - module: isp.network.config_compliance
+  - module: isp.network.config_info
+"""
+
+EXAMPLES = r"""
+- name: Apply every router's stored intended configuration
+  isp.network.config_apply:
+    devices: "{{ groups['routers'] }}"
+    intended: true
+
+- name: Preview a change on one device
+  isp.network.config_apply:
+    device: core1
+    config: |
+      ntp server 192.0.2.123
+  check_mode: true
+  diff: true
+
+- name: Replace the whole configuration from a template
+  isp.network.config_apply:
+    devices: [edge1]
+    template: edge-full
+    variables: {hostname: edge1}
+    mode: replace
+    timeout: 120
+"""
+
+RETURN = r"""
+results:
+  description: One entry per device, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    device:
+      description: The device name.
+      type: str
+    outcome:
+      description: V(applied), V(unchanged), V(would_change) (check mode), V(failed) (nothing
+        was changed, or the restore failed too, as the error says) or V(rolled_back) (the
+        change failed and the backup is back on the device).
+      type: str
+    changed:
+      description: Whether the device's configuration was changed.
+      type: bool
+    diff:
+      description: The device's diff of the candidate against its running configuration.
+      type: str
+    error:
+      description: Why the device failed or was rolled back, in one sentence; null otherwise.
+      type: str
+    backup_version:
+      description: Version of the backup stored before the change; null in check mode or
+        when the device could not be read.
+      type: int
+    applied_version:
+      description: Version of the C(applied) configuration recording this attempt; null when
+        nothing changed or in check mode.
+      type: int
+    intended_version:
+      description: Version of the intended configuration applied; null for O(config).
+      type: int
+  sample:
+    - {device: core1, outcome: applied, changed: true, diff: "+ntp server 192.0.2.123",
+       error: null, backup_version: 3, applied_version: 2, intended_version: 5}
+summary:
+  description: How many devices ended in each outcome.
+  returned: always
+  type: dict
+  sample: {applied: 2, unchanged: 1, failed: 0, rolled_back: 1, would_change: 0}
+msg:
+  description: What the task did, in one sentence.
+  returned: always
+  type: str
+  sample: "configuration applied to 4 devices: 2 applied, 1 unchanged, 1 rolled_back"
+"""
+
+from ansible_collections.isp.network.plugins.module_utils.module import (  # noqa: E402
+    failing_cleanly,
+    secret_box,
+    store_module,
+)
+
+OUTCOMES = ("applied", "unchanged", "would_change", "failed", "rolled_back")
+
+
+def main() -> None:
+    """Apply a configuration to the devices and report each device's outcome."""
+    module = store_module(
+        {
+            "devices": {
+                "type": "list",
+                "elements": "str",
+                "required": True,
+                "aliases": ["device"],
+            },
+            "config": {"type": "str"},
+            "template": {"type": "str"},
+            "template_version": {"type": "str"},
+            "variables": {"type": "dict", "default": {}},
+            "intended": {"type": "bool", "default": False},
+            "mode": {"type": "str", "choices": ["merge", "replace"], "default": "merge"},
+            "workers": {"type": "int", "default": 10},
+            "timeout": {"type": "int", "default": 60},
+            "ignore": {"type": "list", "elements": "str", "default": []},
+        },
+        supports_check_mode=True,
+    )
+    with failing_cleanly(module):
+        result = _apply(module)
+    if result.pop("failed"):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def _apply(module) -> dict:
+    from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
+        ApplyOptions,
+        ApplyRequest,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+
+    params = module.params
+    given = [name for name in ("config", "template", "intended") if params[name]]
+    if len(given) != 1:
+        module.fail_json(
+            msg=f"give exactly one of config, template or intended: true (got {given or 'none'})"
+        )
+    box = secret_box(module)
+    contents = _candidates(module)
+    requests = [
+        ApplyRequest(name, content=contents.get(name) if contents else None)
+        for name in params["devices"]
+    ]
+    options = ApplyOptions(
+        mode=params["mode"],
+        check=module.check_mode,
+        timeout=params["timeout"],
+        workers=params["workers"],
+        ignore=tuple(params["ignore"]),
+    )
+    outcomes = ConfigurationService.apply_configurations(
+        requests, store_url=params["store_url"], box=box, options=options
+    )
+
+    summary = {word: sum(o.outcome == word for o in outcomes) for word in OUTCOMES}
+    counted = ", ".join(f"{count} {word}" for word, count in summary.items() if count)
+    result = {
+        "changed": any(o.changed or o.outcome == "would_change" for o in outcomes),
+        "failed": bool(summary["failed"] or summary["rolled_back"]),
+        "results": [o.to_dict() for o in outcomes],
+        "summary": summary,
+        "msg": f"configuration {'checked on' if module.check_mode else 'applied to'} "
+        f"{len(outcomes)} devices: {counted}",
+    }
+    if module._diff:
+        shown = [f"--- {o.device}\n{o.diff}\n" for o in outcomes if o.diff]
+        result["diff"] = {"prepared": "".join(shown)}
+    return result
+
+
+def _candidates(module) -> dict:
+    # With a template: render for every device (stored as intended unless in check mode)
+    # and return the texts only in check mode; a real run applies the stored intended rows.
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.store.engine import (
+        run_transaction,
+    )
+
+    params = module.params
+    if params["config"] is not None:
+        return dict.fromkeys(params["devices"], params["config"])
+    if not params["template"]:
+        return {}
+
+    def render(session) -> dict:
+        template = ConfigurationService.get_template(
+            session, params["template"], params["template_version"]
+        )
+        generated = ConfigurationService.generate_configurations(
+            session,
+            template,
+            dict.fromkeys(params["devices"]),
+            common=params["variables"],
+            store=not module.check_mode,
+        )
+        return {config.device: config.content for config in generated}
+
+    rendered = run_transaction(render, params["store_url"], what="the store")
+    return rendered if module.check_mode else {}
+
+
+if __name__ == "__main__":
+    main()
