@@ -10,6 +10,10 @@ All three render the example template ``templates/ios/base.j2`` with the same va
 - Render only: the same service call without storing, against the same baseline.
 - Against ``ansible.builtin.template`` in a loop (one task item per device, writing files):
   the time of a playbook with an empty loop is subtracted, so only the loop is counted.
+- Bulk apply: ``ConfigurationService.apply_configurations`` merging a change into every
+  device of a ``scale-N`` lab (backup, load, compare, commit, verify, each outcome stored),
+  against a plain threaded script making the same NAPALM calls with the same number of
+  threads and storing nothing. Goal: at most 1.5x its wall time.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +82,12 @@ def _service_rate(url: str, template: Any, count: int, repeat: int, store: bool)
     )
     from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 
-    runs = iter(range(1, repeat + 1))
+    # A new banner per run, so every run stores a new version for every device. The variables
+    # are built before timing, as the baseline's are.
+    runs = iter([_variables(count, run) for run in range(1, repeat + 1)])
 
     def once() -> None:
-        # A new banner per run, so every run stores a new version for every device.
-        devices = _variables(count, next(runs))
+        devices = next(runs)
         with session_scope(url) as session:
             made = ConfigurationService.generate_configurations(
                 session, template, devices, store=store
@@ -153,6 +159,89 @@ def _template_module_rate(folder: Path, items: int) -> float:
     return items / max(looped - empty, 1e-6)
 
 
+def _apply_rows(folder: Path, size: int, workers: int) -> list[dict[str, Any]]:
+    from cryptography.fernet import Fernet
+
+    from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
+    from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
+        ApplyOptions,
+        ApplyRequest,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.services.devices import (
+        DeviceService,
+    )
+    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
+    from lab import LabClient
+
+    state = folder / "lab"
+    lab_cmd = [sys.executable, "-m", "lab"]
+    subprocess.run(
+        [*lab_cmd, "up", f"scale-{size}", "--state", str(state), "--base-port", "0", "--detach"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    try:
+        client = LabClient(state)
+        inventory = client.inventory()
+        names = [entry["name"] for entry in inventory]
+        url = f"sqlite:///{folder / 'apply.db'}"
+        box = SecretBox(Fernet.generate_key().decode())
+        with session_scope(url) as session:
+            DeviceService.ensure_devices(session, inventory, box)
+        options = ApplyOptions(workers=workers, timeout=120)
+
+        def service(run: int) -> None:
+            requests = [ApplyRequest(n, f"snmp-server location apply {run}\n") for n in names]
+            outcomes = ConfigurationService.apply_configurations(
+                requests, store_url=url, box=box, options=options
+            )
+            if {outcome.outcome for outcome in outcomes} != {"applied"}:
+                raise RuntimeError(f"the bulk apply did not apply everywhere: {outcomes[:3]}")
+
+        def plain(run: int) -> None:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(lambda n: _plain_apply(client, n, run), names))
+
+        service(0)
+        runs = iter(range(1, 100))
+        subject = timed(lambda: service(next(runs)), repeat=2)
+        baseline = timed(lambda: plain(next(runs)), repeat=2)
+    finally:
+        subprocess.run([*lab_cmd, "down", "--state", str(state)], cwd=ROOT, timeout=120)
+    return [
+        Row(
+            benchmark="config bulk apply",
+            subject=f"apply_configurations, merge into {size} lab devices, {workers} workers",
+            subject_value=subject,
+            baseline="threaded script, same NAPALM calls, same threads, nothing stored",
+            baseline_value=baseline,
+            unit="s",
+            goal="<= 1.5x",
+            ok=subject <= 1.5 * baseline,
+        ).to_dict()
+    ]
+
+
+def _plain_apply(client: Any, name: str, run: int) -> None:
+    import napalm
+
+    device = napalm.get_network_driver("ios")(timeout=120, **client.napalm_args(name))
+    device.open()
+    try:
+        device.get_config(retrieve="running")
+        device.load_merge_candidate(config=f"snmp-server location apply {run}\n")
+        device.compare_config()
+        device.commit_config()
+        device.get_config(retrieve="running")
+    finally:
+        device.close()
+
+
 def run(quick: bool) -> list[dict[str, Any]]:
     """Return the rows: render and store, render only, and the ansible.builtin.template loop."""
     _collections_on_path()
@@ -161,6 +250,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     items = 10 if quick else 100
     folder = Path(tempfile.mkdtemp(prefix="isp-bench-config-"))
     try:
+        applied = _apply_rows(folder, 50 if quick else 200, 25 if quick else 50)
         url, template = _store(folder, count)
         bare = _bare_rate(count, repeat)
         stored = _service_rate(url, template, count, repeat, store=True)
@@ -208,4 +298,5 @@ def run(quick: bool) -> list[dict[str, Any]]:
             goal=">= 1x",
             ok=stored >= looped,
         ).to_dict(),
+        *applied,
     ]

@@ -114,7 +114,7 @@ def _sessions(lab: _Lab, count: int) -> dict[str, float]:
 
 def run(quick: bool) -> list[dict]:
     """Measure the lab and return one row per comparison."""
-    size, sessions = (100, 40) if quick else (500, 200)
+    size, sessions = (200, 100) if quick else (500, 200)
     rows = []
 
     small = _Lab("scale-5")

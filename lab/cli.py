@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, LabError, control.LabNotRunning, TopologyError, FaultError) as error:
         errors.print(f"[red]error:[/red] {error}", soft_wrap=True)
         return 1
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        errors.print(f"[red]error:[/red] {error.strerror or error}{where}", soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,7 @@ class Device:
         self.connections: set = set()
         self._tasks: set[asyncio.Task] = set()
         self._listener_lock = asyncio.Lock()
+        self._holder: socket.socket | None = None
 
     @property
     def hostname(self) -> str:
@@ -184,17 +186,38 @@ class Device:
         await self.update_listener()
 
     async def update_listener(self) -> None:
-        """Open or close the SSH port to match whether the device accepts connections."""
+        """Open or close the SSH port to match whether the device accepts connections.
+
+        While closed, the port stays bound without listening: clients get `connection
+        refused`, as from a rebooting router, and no other process can take the port.
+        """
         from lab.ssh import listen
 
         async with self._listener_lock:
             if self.accepting and self.listener is None:
+                self._release_port()
                 self.listener = await listen(self)
                 self.port = self.listener.sockets[0].getsockname()[1]
             elif not self.accepting and self.listener is not None:
                 listener, self.listener = self.listener, None
                 listener.close()
+                self._hold_port()
                 await listener.wait_closed()
+
+    def _hold_port(self) -> None:
+        holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("127.0.0.1", self.port))
+        except OSError:
+            holder.close()
+            return
+        self._holder = holder
+
+    def _release_port(self) -> None:
+        if self._holder is not None:
+            self._holder.close()
+            self._holder = None
 
     async def set_fault(self, name: str, on: bool = True, value=None) -> None:
         """Switch a fault on or off and apply its effect at once."""
@@ -217,6 +240,7 @@ class Device:
         if self.listener is not None:
             self.listener.close()
             self.listener = None
+        self._release_port()
         for task in list(self._tasks):
             task.cancel()
 

@@ -137,7 +137,10 @@ def load(source: str | Path) -> Topology:
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        raise TopologyError(f"topology file {path} is not valid YAML: {error}") from error
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "unreadable"
+        raise TopologyError(f"topology file {path} is not valid YAML{where}: {problem}") from error
     return build(data, default_name=path.stem)
 
 
@@ -146,9 +149,20 @@ def build(data: dict, default_name: str = "lab") -> Topology:
     if not isinstance(data, dict) or not isinstance(data.get("devices"), dict):
         raise TopologyError("a topology needs a `devices` mapping")
     defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict) or not isinstance(data.get("links") or [], list):
+        raise TopologyError("a topology's `defaults` must be a mapping and `links` a list")
     devices = {}
     for index, (name, body) in enumerate(data["devices"].items()):
-        devices[name] = _device(name, index, {**defaults, **(body or {})})
+        if not isinstance(body or {}, dict):
+            raise TopologyError(f"device {name} must be a mapping of its settings")
+        try:
+            devices[name] = _device(str(name), index, {**defaults, **(body or {})})
+        except TopologyError:
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
+            raise TopologyError(
+                f"device {name} has a setting of the wrong type: {error}"
+            ) from error
     links = [_link(entry, devices) for entry in data.get("links") or []]
     externals = [_external(entry, devices) for entry in data.get("external") or []]
     for link in links:
@@ -214,6 +228,8 @@ def _device(name: str, index: int, body: dict) -> DeviceSpec:
 
 
 def _link(entry: str | dict, devices: dict[str, DeviceSpec]) -> Link:
+    if not isinstance(entry, str | dict):
+        raise TopologyError(f"link {entry!r} is neither `a:intf - b:intf` nor a mapping")
     text = entry if isinstance(entry, str) else entry.get("link", "")
     match = _LINK.match(text or "")
     if not match:
@@ -232,6 +248,8 @@ def _link(entry: str | dict, devices: dict[str, DeviceSpec]) -> Link:
 
 
 def _external(entry: dict, devices: dict[str, DeviceSpec]) -> External:
+    if not isinstance(entry, dict):
+        raise TopologyError(f"external neighbour {entry!r} must be a mapping")
     device = entry.get("device")
     if device not in devices:
         raise TopologyError(

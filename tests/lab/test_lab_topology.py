@@ -113,8 +113,29 @@ def test_generator_builds_a_redundant_tree(size):
     assert len({spec.mgmt for spec in topology.devices.values()}) == size
 
 
-def test_bad_links_are_refused_in_one_sentence():
-    with pytest.raises(TopologyError, match="not declared"):
-        build({"devices": {"a": {}}, "links": ["a:Gi0/0/0 - b:Gi0/0/0"]})
-    with pytest.raises(TopologyError, match="form"):
-        build({"devices": {"a": {}}, "links": ["a Gi0/0/0 b Gi0/0/0"]})
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"devices": {"a": {}}, "links": ["a:Gi0/0/0 - b:Gi0/0/0"]}, "not declared"),
+        ({"devices": {"a": {}}, "links": ["a Gi0/0/0 b Gi0/0/0"]}, "of the form"),
+        ({"devices": {"a": {}}, "links": [1]}, "neither"),
+        ({"devices": {"a": [1]}}, "must be a mapping"),
+        ({"devices": {"a": {"flash_size": "lots"}}}, "wrong type"),
+        ({"devices": {"a": {"device_type": "toaster"}}}, "device_type 'toaster'"),
+        ({"devices": {"a": {}}, "external": [{"device": "z"}]}, "unknown device 'z'"),
+        ({"nodes": {}}, "needs a `devices` mapping"),
+    ],
+)
+def test_bad_topologies_are_refused_in_one_sentence(data, message):
+    with pytest.raises(TopologyError, match=message) as raised:
+        build(data)
+
+    assert "\n" not in str(raised.value)
+
+
+def test_a_broken_yaml_file_is_refused_in_one_sentence(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(": : :\n")
+
+    with pytest.raises(TopologyError, match="not valid YAML at line 1"):
+        load(path)

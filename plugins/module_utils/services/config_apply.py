@@ -160,15 +160,17 @@ def push(job: Push) -> PushResult:
 
 def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) -> bool:
     # Returns True when the backup must be restored through a new session.
-    committing = False
+    step = "backing up"
     try:
         result.backup = driver.get_config(retrieve="running")["running"]
         result.steps.append("backup")
-        _in_time(job, deadline, "loading the candidate")
+        step = "loading the candidate"
+        _in_time(job, deadline, step)
         if job.mode == "replace":
             driver.load_replace_candidate(config=job.candidate)
         else:
             driver.load_merge_candidate(config=job.candidate)
+        step = "comparing"
         result.diff = (driver.compare_config() or "").strip()
         result.steps.append("compare")
         if not result.diff or job.check:
@@ -176,16 +178,17 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
             result.outcome = WOULD_CHANGE if result.diff else UNCHANGED
             return False
         _in_time(job, deadline, "committing")
-        committing = True
+        step = "committing"
         driver.commit_config()
         result.steps.append("commit")
+        step = "verifying"
         _verify(driver, job)
         result.steps.append("verify")
         result.outcome = APPLIED
         return False
     except (DeviceError, *device_errors()) as exc:
-        result.error = reason(exc, job.name, "committing" if committing else "loading")
-    if not committing:
+        result.error = reason(exc, job.name, step)
+    if step not in ("committing", "verifying"):
         with suppress(*device_errors()):
             driver.discard_config()
         result.outcome = FAILED
@@ -239,9 +242,8 @@ def _restore_in_session(driver: Any, job: Push, result: PushResult) -> bool:
             result.steps.append("rollback")
             if not _running_is(driver, result.backup):
                 return False
-    except session_lost_errors():
-        return False
     except device_errors():
+        # The session is gone, or the rollback was refused: a new session restores.
         return False
     result.outcome = ROLLED_BACK
     return True

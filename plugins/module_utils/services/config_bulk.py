@@ -205,7 +205,10 @@ class ComplianceOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the outcome as plain data for module results."""
+        # The same keys for every device, checked or not, so playbooks can map over them.
         data = {"device": self.device, "error": self.error, "compliant": None}
+        data.update(missing=[], extra=[], intended_version=None, running_version=None)
+        data["running_kind"] = None
         data.update(self.report.to_dict() if self.report else {})
         return data
 

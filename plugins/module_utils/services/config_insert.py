@@ -155,7 +155,8 @@ def _insert(
     statement = table.insert().compile(dialect=dialect, column_keys=list(_COLUMNS))
 
     def converter(name: str) -> Any:
-        process = table.c[name].type._cached_bind_processor(dialect)
+        column_type = table.c[name].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
         return process or (lambda value: value)
 
     state = ConfigState.CAPTURED if kind in _CAPTURED_KINDS else ConfigState.DRAFT

@@ -124,11 +124,10 @@ def _internal_name(node: nodes.Node) -> str | None:
     return None
 
 
-def render(label: str, content: str, content_hash: str, variables: Mapping[str, Any]) -> str:
-    """Return ``content`` rendered with checked ``variables``; ``label`` names it in messages.
+def compiled(label: str, content: str, content_hash: str) -> Any:
+    """Return ``content`` compiled in the sandbox, kept per ``content_hash`` for the process.
 
-    Raises ValidationError with one sentence for a missing variable, a reach for Python
-    internals, a filter given a bad value, or any other failure of the template.
+    Raises ValidationError when the template has a syntax error.
     """
     template = _compiled.get(content_hash)
     if template is None:
@@ -136,6 +135,20 @@ def render(label: str, content: str, content_hash: str, variables: Mapping[str, 
         if len(_compiled) >= _CACHE_SIZE:
             _compiled.clear()
         _compiled[content_hash] = template
+    return template
+
+
+def render(label: str, content: str, content_hash: str, variables: Mapping[str, Any]) -> str:
+    """Return ``content`` rendered with checked ``variables``; ``label`` names it in messages.
+
+    Raises ValidationError with one sentence for a missing variable, a reach for Python
+    internals, a filter given a bad value, or any other failure of the template.
+    """
+    return render_compiled(label, compiled(label, content, content_hash), variables)
+
+
+def render_compiled(label: str, template: Any, variables: Mapping[str, Any]) -> str:
+    """Return a template from ``compiled`` rendered with checked ``variables``; see ``render``."""
     try:
         return template.render(variables)
     except SecurityError as exc:
@@ -154,11 +167,16 @@ def render(label: str, content: str, content_hash: str, variables: Mapping[str, 
 
 def _compile(label: str, content: str) -> Any:
     try:
-        return environment().from_string(content)
+        template = environment().from_string(content)
     except TemplateSyntaxError as exc:
         raise ValidationError(
             f"{label} has a syntax error on line {exc.lineno}: {exc.message}; fix the template"
         ) from None
+    # Jinja2 layers the template's globals over the environment's in a ChainMap, which every
+    # render copies twice; the sandbox's globals are fixed once it is built, so a plain dict
+    # holding the same entries renders the same and saves those copies.
+    template.globals = dict(template.globals)
+    return template
 
 
 def _security_message(label: str, exc: SecurityError) -> str:

@@ -11,159 +11,32 @@ every bad value is reported, one sentence each.
 from __future__ import annotations
 
 import difflib
-import ipaddress
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import netaddr
-
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+from ansible_collections.isp.network.plugins.module_utils.services.config_types import (
+    CHECKERS,
+    SCALAR_TYPES,
+    TYPES,
+    BadValue,
+)
+
+__all__ = [
+    "CHECKERS",
+    "SPEC_KEYS",
+    "TYPES",
+    "BadValue",
+    "Shared",
+    "Validator",
+    "normalize_schema",
+    "validate_variables",
+    "validator_for",
+]
 
 SPEC_KEYS = frozenset({"type", "required", "default", "choices", "pattern", "description"})
-# Types whose values can be matched against a ``pattern`` (their text form).
-_SCALAR_TYPES = frozenset(
-    {"string", "int", "ipv4", "ipv6", "ipv4_netmask", "ipv4_prefix", "ipv6_prefix", "cidr", "mac"}
-)
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-# Exactly what ipaddress accepts as an IPv4 address, checked without building one.
-_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
-_TRUE = frozenset({"true", "yes", "on", "1"})
-_FALSE = frozenset({"false", "no", "off", "0"})
-
-
-class BadValue(ValueError):
-    """A value does not fit its type; the text completes "'<value>' ..."."""
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadValue(f"is a {type(value).__name__}, not a string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise BadValue("is a boolean, not an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
-        return int(value)
-    raise BadValue("is not an integer")
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise BadValue("is not a boolean (use true or false)")
-
-
-def _address(value: Any, version: int, label: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    kind = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
-    if not isinstance(value, str):
-        raise BadValue(f"is not a valid {label}")
-    try:
-        return kind(value)
-    except ValueError:
-        raise BadValue(f"is not a valid {label}") from None
-
-
-def _network(value: Any, version: int | None, label: str, *, strict: bool) -> Any:
-    if not isinstance(value, str) or not value.rpartition("/")[2].isdigit():
-        raise BadValue(f"is not a valid {label} (write it as address/length)")
-    try:
-        network = (
-            ipaddress.ip_network(value, strict=strict) if strict else ipaddress.ip_interface(value)
-        )
-    except ValueError as exc:
-        if strict and "host bits set" in str(exc):
-            fixed = ipaddress.ip_network(value, strict=False)
-            if version in (None, fixed.version):
-                raise BadValue(
-                    f"is not a valid {label} (host bits are set; did you mean {fixed}?)"
-                ) from None
-        raise BadValue(f"is not a valid {label}") from None
-    if version is not None and network.version != version:
-        raise BadValue(f"is not a valid {label}")
-    return network
-
-
-def _ipv4(value: Any) -> str:
-    if not (isinstance(value, str) and _IPV4.fullmatch(value)):
-        raise BadValue("is not a valid IPv4 address")
-    return value
-
-
-def _ipv6(value: Any) -> str:
-    _address(value, 6, "IPv6 address")
-    return value
-
-
-def _ipv4_netmask(value: Any) -> str:
-    inverted = ~int(_address(value, 4, "IPv4 netmask")) & 0xFFFFFFFF
-    if inverted & (inverted + 1):
-        raise BadValue("is not a valid IPv4 netmask")
-    return value
-
-
-def _ipv4_prefix(value: Any) -> str:
-    _network(value, 4, "IPv4 prefix", strict=True)
-    return value
-
-
-def _ipv6_prefix(value: Any) -> str:
-    _network(value, 6, "IPv6 prefix", strict=True)
-    return value
-
-
-def _cidr(value: Any) -> str:
-    _network(value, None, "address with prefix length (CIDR)", strict=False)
-    return value
-
-
-def _mac(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadValue("is not a valid MAC address")
-    try:
-        netaddr.EUI(value, version=48)
-    except (netaddr.AddrFormatError, ValueError, TypeError):
-        raise BadValue("is not a valid MAC address") from None
-    return value
-
-
-def _list(value: Any) -> list:
-    if not isinstance(value, list | tuple):
-        raise BadValue(f"is a {type(value).__name__}, not a list")
-    return list(value)
-
-
-def _dict(value: Any) -> dict:
-    if not isinstance(value, Mapping):
-        raise BadValue(f"is a {type(value).__name__}, not a mapping")
-    return dict(value)
-
-
-# Each checker returns the value to render (ints and booleans converted, text kept as given).
-CHECKERS: dict[str, Callable[[Any], Any]] = {
-    "string": _string,
-    "int": _int,
-    "bool": _bool,
-    "ipv4": _ipv4,
-    "ipv6": _ipv6,
-    "ipv4_netmask": _ipv4_netmask,
-    "ipv4_prefix": _ipv4_prefix,
-    "ipv6_prefix": _ipv6_prefix,
-    "cidr": _cidr,
-    "mac": _mac,
-    "list": _list,
-    "dict": _dict,
-}
-TYPES = tuple(CHECKERS)
 
 
 def normalize_schema(schema: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -211,7 +84,7 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
         result["description"] = str(spec["description"])
     pattern = spec.get("pattern")
     if pattern is not None:
-        if kind not in _SCALAR_TYPES:
+        if kind not in SCALAR_TYPES:
             problems.append(f"variable {name!r}: a pattern cannot apply to type {kind!r}")
             return None
         try:
@@ -247,15 +120,19 @@ def _check_one(name: str, value: Any, spec: Mapping[str, Any]) -> Any:
 
 
 # Values of these types are immutable, so a field remembers what checking one gave.
-_MEMO_TYPES = frozenset({str, int, bool, float})
+_MEMO_TYPES = frozenset({int, bool, float})
 _MEMO_SIZE = 4096
 _MISSING = object()
+# What a field gives when it has no value and neither a default nor ``required``: nothing.
+_SKIP = object()
+_VALIDATORS: dict[str, Validator] = {}
+_VALIDATORS_SIZE = 64
 
 
 class _Field:
     """One variable of a schema, ready to check values: its checker, choices and pattern."""
 
-    __slots__ = ("checker", "choices", "known", "name", "pattern", "spec")
+    __slots__ = ("absent", "checker", "choices", "known", "name", "pattern", "spec")
 
     def __init__(self, name: str, spec: Mapping[str, Any], pattern: re.Pattern[str] | None):
         self.name = name
@@ -263,14 +140,26 @@ class _Field:
         self.checker = CHECKERS[spec["type"]]
         self.choices = spec.get("choices")
         self.pattern = pattern
-        # Scalar value -> its outcome: many devices share values (a domain, a netmask).
-        self.known: dict[tuple[type, Any], Any] = {}
+        # Value -> its outcome: many devices share values (a domain, a netmask). Text is its
+        # own key; other scalars are keyed with their type, so that True and 1 stay apart.
+        self.known: dict[Any, Any] = {}
+        # The outcome of a missing value: its default, a problem when required, or nothing.
+        if "default" in spec:
+            self.absent = spec["default"]
+        elif spec["required"]:
+            self.absent = _Problem(f"variable {name!r} is required and was not given")
+        else:
+            self.absent = _SKIP
 
     def check(self, value: Any) -> Any:
         """Return the converted value, or a _Problem sentence when it is bad."""
-        if type(value) not in _MEMO_TYPES:
+        kind = type(value)
+        if kind is str:
+            key = value
+        elif kind in _MEMO_TYPES:
+            key = (kind, value)
+        else:
             return self._check(value)
-        key = (type(value), value)
         outcome = self.known.get(key, _MISSING)
         if outcome is _MISSING:
             outcome = self._check(value)
@@ -302,6 +191,19 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+class Shared:
+    """Values shared by many sets of values (a bulk call's ``common``), checked once."""
+
+    __slots__ = ("given", "outcomes", "unknown")
+
+    def __init__(self, given: frozenset[str], outcomes: dict[str, Any], unknown: list[str]):
+        self.given = given
+        # Variable name -> what a set that does not give the variable gets from the shared ones.
+        self.outcomes = outcomes
+        # Shared names the schema does not declare, as sentences.
+        self.unknown = unknown
+
+
 class Validator:
     """A normalised schema prepared once to check many sets of values (one per device)."""
 
@@ -311,34 +213,74 @@ class Validator:
             _Field(name, spec, re.compile(spec["pattern"]) if "pattern" in spec else None)
             for name, spec in schema.items()
         ]
+        self._names = frozenset(schema)
+        self._absent = {field.name: field.absent for field in self.fields}
+        self._steps = [(field.name, field.check) for field in self.fields]
+        self._nothing_shared = Shared(frozenset(), self._absent, [])
 
-    def validate(self, values: Mapping[str, Any] | None) -> dict[str, Any]:
-        """Return ``values`` checked, with defaults filled in; see ``validate_variables``."""
-        values = values or {}
-        problems: list[str] = []
-        result: dict[str, Any] = {}
-        taken = 0
+    def share(self, common: Mapping[str, Any] | None) -> Shared:
+        """Return ``common`` checked once, for ``validate`` to lay each set of values over."""
+        if not common:
+            return self._nothing_shared
+        outcomes = {}
         for field in self.fields:
-            if field.name in values:
-                taken += 1
-            value = values.get(field.name)
-            if value is not None:
-                checked = field.check(value)
-                if type(checked) is _Problem:
-                    problems.append(checked)
-                else:
-                    result[field.name] = checked
-            elif "default" in field.spec:
-                result[field.name] = field.spec["default"]
-            elif field.spec["required"]:
-                problems.append(f"variable {field.name!r} is required and was not given")
-        if taken < len(values):
+            value = common.get(field.name)
+            outcomes[field.name] = field.absent if value is None else field.check(value)
+        unknown = [_unknown(name, self.schema) for name in common if name not in self._names]
+        return Shared(frozenset(common), outcomes, unknown)
+
+    def validate(
+        self, values: Mapping[str, Any] | None, shared: Shared | None = None
+    ) -> dict[str, Any]:
+        """Return ``values`` (over ``shared``) checked, with defaults filled in.
+
+        Raises ValidationError as ``validate_variables`` does; checking ``{**common, **values}``
+        and checking ``values`` over ``share(common)`` give the same result and the same errors.
+        """
+        values = values or {}
+        shared = shared or self._nothing_shared
+        base = shared.outcomes
+        absent = self._absent
+        result: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, check in self._steps:
+            value = values.get(name, _MISSING)
+            if value is _MISSING:
+                outcome = base[name]
+            elif value is None:
+                outcome = absent[name]
+            else:
+                outcome = check(value)
+            if outcome is _SKIP:
+                continue
+            if type(outcome) is _Problem:
+                problems.append(outcome)
+            else:
+                result[name] = outcome
+        if shared.unknown or not self._names.issuperset(values):
+            problems.extend(shared.unknown)
             problems.extend(
-                _unknown(name, self.schema) for name in values if name not in self.schema
+                _unknown(name, self.schema)
+                for name in values
+                if name not in self._names and name not in shared.given
             )
         if problems:
             raise ValidationError("; ".join(problems))
         return result
+
+
+def validator_for(schema: Mapping[str, Mapping[str, Any]]) -> Validator:
+    """Return a Validator for a normalised ``schema``, kept per schema for the process.
+
+    Later calls with an equal schema reuse it, and with it what it remembers of checked values.
+    """
+    key = json.dumps(schema, sort_keys=True, default=repr)
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        if len(_VALIDATORS) >= _VALIDATORS_SIZE:
+            _VALIDATORS.clear()
+        validator = _VALIDATORS[key] = Validator(schema)
+    return validator
 
 
 def validate_variables(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,8 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
     current_actor,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_schema import (
-    Validator,
     normalize_schema,
+    validator_for,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
     ConfigTemplate,
@@ -299,25 +300,38 @@ def delete_template(
     return rows
 
 
-def render_template(
-    template: ConfigTemplate,
-    variables: dict[str, Any] | None,
-    validator: Validator | None = None,
-) -> Rendered:
+class TemplateRenderer:
+    """A template prepared once to render many sets of variables over shared ``common`` ones.
+
+    The schema's validator, the checked ``common`` values, the compiled template and its label
+    are made once; ``render`` then checks and renders one set of variables.
+    """
+
+    def __init__(self, template: ConfigTemplate, common: Mapping[str, Any] | None = None):
+        self.label = label(template)
+        self.validator = validator_for(template.variables)
+        self.shared = self.validator.share(common)
+        self.compiled = config_render.compiled(self.label, template.content, template.content_hash)
+
+    def render(self, variables: Mapping[str, Any] | None) -> Rendered:
+        """Return the template rendered with ``variables`` over ``common``, checked.
+
+        Raises ValidationError listing every bad variable, or naming what the template did wrong.
+        """
+        try:
+            checked = self.validator.validate(variables, self.shared)
+        except ValidationError as exc:
+            raise ValidationError(f"{self.label}: {exc}") from None
+        content = config_render.render_compiled(self.label, self.compiled, checked)
+        return Rendered(content=content, content_hash=sha256(content), variables=checked)
+
+
+def render_template(template: ConfigTemplate, variables: dict[str, Any] | None) -> Rendered:
     """Check ``variables`` against the template's schema, then render it in the sandbox.
 
-    ``validator`` is the template's schema prepared once, when rendering for many devices.
     Raises ValidationError listing every bad variable, or naming what the template did wrong.
     """
-    validator = validator or Validator(template.variables)
-    try:
-        checked = validator.validate(variables)
-    except ValidationError as exc:
-        raise ValidationError(f"{label(template)}: {exc}") from None
-    content = config_render.render(
-        label(template), template.content, template.content_hash, checked
-    )
-    return Rendered(content=content, content_hash=sha256(content), variables=checked)
+    return TemplateRenderer(template).render(variables)
 
 
 def template_to_dict(template: ConfigTemplate, *, content: bool = True) -> dict[str, Any]:

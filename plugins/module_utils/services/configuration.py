@@ -43,7 +43,6 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_record
     prepare,
     record,
 )
-from ansible_collections.isp.network.plugins.module_utils.services.config_schema import Validator
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import (
     Rendered,
     TemplateSpec,
@@ -172,12 +171,11 @@ class ConfigurationService:
         """
         generated: list[GeneratedConfig] = []
         problems: list[str] = []
-        validator = Validator(template.variables)
+        # Compiled, and ``common`` checked, once for all devices.
+        renderer = config_templates.TemplateRenderer(template, common)
         for name, own in devices.items():
             try:
-                rendered = config_templates.render_template(
-                    template, {**(common or {}), **(own or {})}, validator
-                )
+                rendered = renderer.render(own)
             except ValidationError as exc:
                 problems.append(f"device {name!r}: {exc}")
                 continue

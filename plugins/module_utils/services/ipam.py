@@ -15,7 +15,9 @@ retried::
     )
 
 The work is split by concern: ``ipam_addresses`` (parsing, keys), ``ipam_freespace`` (the
-free-range table), ``ipam_pools``, ``ipam_allocation``, ``ipam_release``, ``ipam_views``.
+free-range table), ``ipam_pools``, ``ipam_requests`` (requests, checks, outcomes),
+``ipam_rows`` (Core statements on the allocation path), ``ipam_allocation``, ``ipam_release``,
+``ipam_views``.
 """
 
 from __future__ import annotations

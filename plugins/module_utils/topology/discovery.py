@@ -1,6 +1,6 @@
 # Copyright: isp.network contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The breadth-first walk: read a level of devices in parallel, resolve, go one level down.
+"""The breadth-first walk: depths by shortest hop count, reads pipelined through one pool.
 
 Workers only read devices (``fetch``) and return plain data; every lookup and every write
 happens in the calling thread, through the callbacks, so one database session is never
@@ -10,7 +10,7 @@ shared between threads. A device that cannot be read is recorded and the walk go
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,31 +63,67 @@ class Walk:
     register: Callable[[Reading, Neighbor], int | None] | None = None
     workers: int = 20
     result: WalkResult = field(default_factory=WalkResult)
+    # Walk state: devices submitted, reads in flight, and the known neighbours of each read.
+    _submitted: set[int] = field(default_factory=set, init=False, repr=False)
+    _pending: dict[Future[Reading], int] = field(default_factory=dict, init=False, repr=False)
+    _listed: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
+    _max_depth: int = field(default=0, init=False, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def run(self, roots: list[int], max_depth: int) -> WalkResult:
-        """Read ``roots`` and every device up to ``max_depth`` hops from them; return it all."""
-        level = list(dict.fromkeys(roots))
-        for device_id in level:
-            self.result.depth[device_id] = 0
-        depth = 0
+        """Read ``roots`` and every device up to ``max_depth`` hops from them; return it all.
+
+        A device's depth is its shortest hop count from a root, as breadth-first levels give
+        it, but the reads are pipelined: a device is submitted as soon as a path of at most
+        ``max_depth`` hops to it is known, so the pool never waits for a whole level.
+        """
+        self._max_depth = max_depth
         with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
-            while level and depth <= max_depth:
-                targets = [t for t in (self.target_of(d) for d in level) if t is not None]
-                readings = sorted(pool.map(self.fetch, targets), key=lambda r: r.name)
-                following: list[int] = []
-                for reading in readings:
-                    following += self._absorb(reading, depth < max_depth)
-                level = list(dict.fromkeys(following))
-                depth += 1
+            self._pool = pool
+            for device_id in dict.fromkeys(roots):
+                self._lower(device_id, 0)
+            while self._pending:
+                done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=self._pending.__getitem__):
+                    del self._pending[future]
+                    self._absorb(future.result())
+        self._put_in_walk_order()
         return self.result
 
-    def _absorb(self, reading: Reading, go_deeper: bool) -> list[int]:
+    def _lower(self, device_id: int, depth: int) -> None:
+        """Record a path of ``depth`` hops to a device; read it or pass it on when shorter.
+
+        A device first reached by a longer path (its read finished earlier) gets the lower
+        depth, and so, in turn, do the neighbours it listed. Depths only go down, so a device
+        submitted at ``max_depth`` or less ends there too, and each device is submitted once.
+        """
+        known = self.result.depth
+        if device_id in known and known[device_id] <= depth:
+            return
+        known[device_id] = depth
+        stack = [device_id]
+        while stack:
+            current = stack.pop()
+            if current not in self._submitted and known[current] <= self._max_depth:
+                self._submit(current)
+            step = known[current] + 1
+            for remote in self._listed.get(current, ()):
+                if remote not in known or known[remote] > step:
+                    known[remote] = step
+                    stack.append(remote)
+
+    def _submit(self, device_id: int) -> None:
+        self._submitted.add(device_id)
+        target = self.target_of(device_id)
+        if target is not None:
+            self._pending[self._pool.submit(self.fetch, target)] = device_id
+
+    def _absorb(self, reading: Reading) -> None:
         if reading.error:
             self.result.errors.append({"device": reading.name, "error": reading.error})
-            return []
+            return
         self.result.readings[reading.device_id] = reading
-        depth = self.result.depth[reading.device_id]
-        found: list[int] = []
+        listed = self._listed.setdefault(reading.device_id, [])
         for neighbor in reading.neighbors:
             remote = self._resolve(reading, neighbor)
             if remote is None:
@@ -98,11 +134,18 @@ class Walk:
                     local=(reading.device_id, neighbor.local_interface), remote=(remote, port)
                 )
             )
-            if remote not in self.result.depth:
-                self.result.depth[remote] = depth + 1
-                if go_deeper:
-                    found.append(remote)
-        return found
+            listed.append(remote)
+        for remote in dict.fromkeys(listed):
+            self._lower(remote, self.result.depth[reading.device_id] + 1)
+
+    def _put_in_walk_order(self) -> None:
+        """Order what was read by (depth, name), as level-by-level reading would have."""
+        depth, readings = self.result.depth, self.result.readings
+        order = sorted(readings, key=lambda device_id: (depth[device_id], readings[device_id].name))
+        rank = {device_id: position for position, device_id in enumerate(order)}
+        self.result.readings = {device_id: readings[device_id] for device_id in order}
+        self.result.observations.sort(key=lambda seen: rank[seen.local[0]])
+        self.result.unresolved.sort(key=lambda entry: rank[entry.device_id])
 
     def _resolve(self, reading: Reading, neighbor: Neighbor) -> int | None:
         resolution = self.index.resolve(neighbor)

@@ -20,12 +20,17 @@ from ansible_collections.isp.network.plugins.module_utils.topology.identity impo
 )
 from ansible_collections.isp.network.plugins.module_utils.topology.ifnames import normalise
 
-# IOS-style platforms answer this filtered command with each interface's status line, its
-# duplex line (NAPALM's get_interfaces has no duplex) and its packet lines, whose byte counts
-# replace get_interfaces_counters: one short command instead of two more full listings.
-_IOS_COMMAND = "show interfaces | include line protocol|[Dd]uplex|packets (input|output)"
+# IOS-style platforms answer one filtered ``show interfaces`` with everything discovery keeps
+# of an interface: status, description, MTU and bandwidth, duplex (which NAPALM's
+# get_interfaces lacks) and, when counters are wanted, the byte counts. One short command
+# replaces get_interfaces and get_interfaces_counters, each a full listing of its own.
+_IOS_FILTER = "line protocol|Description: |MTU .* BW |[Dd]uplex"
+_IOS_COUNTERS = "|packets (input|output)"
 _IOS_PLATFORMS = frozenset({"ios"})
-_STATUS_LINE = re.compile(r"^(\S+) is .*line protocol")
+_STATUS_LINE = re.compile(r"^(\S+) is (.+?), line protocol is (\S+)")
+_DESCRIPTION = re.compile(r"^\s+Description: (.*)$")
+_MTU_BW = re.compile(r"\bMTU (\d+) bytes, BW (\d+) ([KMG]?)bit")
+_BW_TO_MBPS = {"": 1e-6, "K": 1e-3, "M": 1.0, "G": 1e3}
 _DUPLEX = re.compile(r"\b(full|half|auto)[- ]duplex", re.IGNORECASE)
 _OCTETS = re.compile(r"\d+ packets (input|output), (\d+) bytes")
 
@@ -78,13 +83,33 @@ def read_device(target: Target, timeout: int = 30, counters: bool = True) -> Rea
     return reading
 
 
+def ios_command(counters: bool = True) -> str:
+    """Return the filtered ``show interfaces`` that gives an IOS device's interface facts."""
+    return f"show interfaces | include {_IOS_FILTER}{_IOS_COUNTERS if counters else ''}"
+
+
 def fill_reading(reading: Reading, driver: Any, counters: bool = True) -> None:
-    """Fill ``reading`` from an opened NAPALM ``driver``."""
+    """Fill ``reading`` from an opened NAPALM ``driver``: LLDP detail, then interfaces.
+
+    IOS devices answer with two commands in all (see ``ios_command``); other platforms
+    with get_interfaces, and get_interfaces_counters only when ``counters`` is true.
+    """
     platform = reading.platform
     lldp = driver.get_lldp_neighbors_detail() or {}
     for local, records in lldp.items():
         for record in records:
             reading.neighbors.append(neighbor_from_napalm(local, record, platform))
+
+    if (platform or "").lower() in _IOS_PLATFORMS:
+        command = ios_command(counters)
+        output = driver.cli([command]).get(command, "")
+        for name, found in parse_interface_lines(output, platform).items():
+            entry = {key: found.get(key) for key in ("description", "is_up", "speed", "mtu")}
+            entry["duplex"] = found.get("duplex")
+            if counters:
+                entry["rx_octets"], entry["tx_octets"] = found.get("rx"), found.get("tx")
+            reading.interfaces[name] = entry
+        return
 
     for name, data in (driver.get_interfaces() or {}).items():
         reading.interfaces[normalise(clean_text(name, 128), platform)] = {
@@ -94,17 +119,7 @@ def fill_reading(reading: Reading, driver: Any, counters: bool = True) -> None:
             "mtu": _int(data.get("mtu")),
             "duplex": clean_text(data.get("duplex"), 16).lower() or None,
         }
-    if (platform or "").lower() in _IOS_PLATFORMS:
-        output = driver.cli([_IOS_COMMAND]).get(_IOS_COMMAND, "")
-        for name, found in parse_interface_lines(output, platform).items():
-            entry = reading.interfaces.get(name)
-            if entry is None:
-                continue
-            if not entry.get("duplex") and found.get("duplex"):
-                entry["duplex"] = found["duplex"]
-            if counters:
-                entry["rx_octets"], entry["tx_octets"] = found.get("rx"), found.get("tx")
-    elif counters:
+    if counters:
         for name, data in (driver.get_interfaces_counters() or {}).items():
             entry = reading.interfaces.setdefault(normalise(clean_text(name, 128), platform), {})
             entry["rx_octets"] = _int(data.get("rx_octets"))
@@ -126,15 +141,29 @@ def neighbor_from_napalm(local: str, record: dict[str, Any], platform: str | Non
 
 
 def parse_interface_lines(output: str, platform: str | None = "ios") -> dict[str, dict]:
-    """Return interface -> {duplex, rx, tx} from the filtered ``show interfaces`` of IOS."""
+    """Return interface -> facts from the filtered ``show interfaces`` of IOS.
+
+    The facts are ``is_up``, ``description``, ``mtu``, ``speed`` (Mb/s), ``duplex`` and the
+    byte counts ``rx`` and ``tx``, each only when its line was there.
+    """
     found: dict[str, dict] = {}
     current: dict | None = None
     for line in output.splitlines():
-        status = _STATUS_LINE.match(line.strip())
+        status = _STATUS_LINE.match(line)
         if status:
-            current = found.setdefault(normalise(clean_text(status.group(1), 128), platform), {})
+            name = normalise(clean_text(status.group(1), 128), platform)
+            current = found.setdefault(name, {"is_up": status.group(3).lower() == "up"})
             continue
         if current is None:
+            continue
+        description = _DESCRIPTION.match(line)
+        if description:
+            current["description"] = clean_text(description.group(1))
+            continue
+        size = _MTU_BW.search(line)
+        if size:
+            current["mtu"] = int(size.group(1))
+            current["speed"] = _int(int(size.group(2)) * _BW_TO_MBPS[size.group(3)])
             continue
         duplex = _DUPLEX.search(line)
         if duplex:

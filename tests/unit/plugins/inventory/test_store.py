@@ -15,7 +15,11 @@ from ansible.template import Templar, is_trusted_as_template, trust_as_template
 from cryptography.fernet import Fernet
 
 from ansible_collections.isp.network.plugins.inventory.store import make_unsafe
+from ansible_collections.isp.network.plugins.module_utils.inventory_hosts import HOST_FIELDS
 from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
+from ansible_collections.isp.network.plugins.module_utils.services.device_fields import (
+    DEVICE_FIELDS,
+)
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from ansible_collections.isp.network.plugins.module_utils.store.models.devices import (
     Device,
@@ -200,6 +204,13 @@ def test_every_device_is_a_host_with_connection_and_prefixed_field_variables(sto
     assert r1["isp_groups"] == ["core"]
     assert r1["isp_serial"] is None
     assert "ansible_port" not in hostvars(inventory, "r2")
+
+
+def test_every_device_field_has_a_host_variable():
+    # `variables` is spread into plain host variables instead of one isp_variables.
+    expected = {"name", *DEVICE_FIELDS, "reachability", "last_seen", "groups"} - {"variables"}
+
+    assert set(HOST_FIELDS) == expected
 
 
 def test_device_variables_are_plain_host_variables_that_win(store, load):

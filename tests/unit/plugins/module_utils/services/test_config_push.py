@@ -1,0 +1,192 @@
+"""The apply transaction against a scripted driver: the failure paths the lab cannot show
+(a verification that fails, a rollback that fails, a restore that fails), and the messages."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+from napalm.base.exceptions import MergeConfigException
+
+from ansible_collections.isp.network.plugins.module_utils.services import config_apply
+from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
+    Push,
+    Target,
+    push,
+    reason,
+)
+
+BACKUP = "hostname r1\nntp server 192.0.2.1\n"
+
+
+class ScriptedDriver:
+    """A NAPALM-shaped driver over a shared running config, with scripted misbehaviour."""
+
+    def __init__(self, device: dict, **script) -> None:
+        self.device = device
+        self.script = script
+        self.calls: list[str] = []
+        self.candidate = ""
+        self.replace = False
+
+    def get_config(self, retrieve: str = "running") -> dict:
+        self.calls.append("get_config")
+        return {"running": self.device["running"], "startup": "", "candidate": ""}
+
+    def load_merge_candidate(self, config: str) -> None:
+        self.calls.append("load")
+        self.candidate = config
+
+    def compare_config(self) -> str:
+        self.calls.append("compare")
+        return "" if self.candidate in self.device["running"] else f"+{self.candidate}"
+
+    def discard_config(self) -> None:
+        self.calls.append("discard")
+
+    def commit_config(self) -> None:
+        self.calls.append("commit")
+        if self.script.get("commit_raises"):
+            self.device["running"] += "half\n"
+            raise self.script["commit_raises"]
+        if self.replace:
+            self.device["running"] = self.candidate
+        else:
+            # A device that commits something else than asked fails verification.
+            self.device["running"] += self.script.get("commits", self.candidate)
+
+    def load_replace_candidate(self, config: str) -> None:
+        self.calls.append("load_replace")
+        self.candidate = config
+        self.replace = True
+
+    def rollback(self) -> None:
+        self.calls.append("rollback")
+        if self.script.get("rollback_raises"):
+            raise self.script["rollback_raises"]
+        self.device["running"] = BACKUP
+
+
+@pytest.fixture
+def lab_device(monkeypatch):
+    """One scripted device; returns (state, drivers opened, set the next sessions' script)."""
+    state = {"running": BACKUP}
+    opened: list[ScriptedDriver] = []
+    scripts: list[dict] = []
+
+    @contextmanager
+    def fake_open(self, timeout):
+        driver = ScriptedDriver(state, **(scripts.pop(0) if scripts else {}))
+        opened.append(driver)
+        yield driver
+
+    monkeypatch.setattr(Target, "open", fake_open)
+    return state, opened, scripts
+
+
+def job(candidate: str = "logging host 192.0.2.9\n", **changes) -> Push:
+    device = SimpleNamespace(name="r1", hostname="127.0.0.1", port=None, driver_options={})
+    return Push(Target(device, "u", "p"), candidate, **changes)
+
+
+def test_applied_then_unchanged(lab_device):
+    first, second = push(job()), push(job())
+
+    assert (first.outcome, first.backup, first.steps) == (
+        "applied",
+        BACKUP,
+        ["backup", "compare", "commit", "verify"],
+    )
+    assert (second.outcome, second.diff) == ("unchanged", "")
+
+
+def test_check_mode_discards_and_returns_the_diff(lab_device):
+    state, opened, _ = lab_device
+
+    result = push(job(check=True))
+
+    assert (result.outcome, result.diff) == ("would_change", "+logging host 192.0.2.9")
+    assert opened[0].calls[-1] == "discard"
+    assert state["running"] == BACKUP
+
+
+def test_a_failed_verification_rolls_back_in_the_same_session(lab_device):
+    state, opened, scripts = lab_device
+    scripts.append({"commits": "logging host 192.0.2.99\n"})
+
+    result = push(job())
+
+    assert result.outcome == "rolled_back"
+    assert result.error == (
+        "device 'r1' lacks 'logging host 192.0.2.9' after the commit (1 missing, 0 extra "
+        "lines); the change did not take as intended"
+    )
+    assert "rollback" in opened[0].calls
+    assert (len(opened), state["running"]) == (1, BACKUP)
+
+
+def test_a_lost_session_restores_through_a_new_one(lab_device):
+    state, opened, scripts = lab_device
+    assert state["running"] == BACKUP
+    scripts.append({"commit_raises": EOFError(), "rollback_raises": OSError("closed")})
+
+    result = push(job())
+
+    assert result.outcome == "rolled_back"
+    assert result.error.startswith("the session to device 'r1' was lost while committing")
+    assert opened[1].calls[:2] == ["load_replace", "commit"]
+    assert result.steps[-1] == "restore"
+
+
+def test_a_failed_restore_says_the_device_needs_a_hand(lab_device):
+    state, _, scripts = lab_device
+    lost = {"commit_raises": EOFError(), "rollback_raises": OSError("closed")}
+    scripts.extend([lost, {"commit_raises": EOFError()}])
+
+    result = push(job())
+
+    assert result.outcome == "failed"
+    assert "restoring the backup failed too" in result.error
+    assert result.error.endswith("restore its backup by hand")
+    assert state["running"] != BACKUP
+
+
+def test_time_running_out_before_the_commit_changes_nothing(lab_device, monkeypatch):
+    state, opened, _ = lab_device
+    clock = iter([0.0, 0.0, 100.0])
+    monkeypatch.setattr(config_apply.time, "monotonic", lambda: next(clock, 100.0))
+
+    result = push(job(timeout=10))
+
+    assert result.outcome == "failed"
+    assert result.error.startswith("device 'r1' took longer than 10 s before committing")
+    assert "commit" not in opened[0].calls and opened[0].calls[-1] == "discard"
+    assert state["running"] == BACKUP
+
+
+@pytest.mark.parametrize(
+    ("error", "sentence"),
+    [
+        (
+            MergeConfigException(
+                "Configuration merge failed; automatic rollback attempted:\n"
+                "username admin secret 0 hunter2\n ^\n% Invalid input detected at '^' marker."
+            ),
+            "device 'r1' rejected the line 'username admin secret *****' while committing; "
+            "fix the configuration",
+        ),
+        (
+            MergeConfigException("Insufficient space on flash:\ndetails"),
+            "device 'r1' failed while committing (MergeConfigException: Insufficient space "
+            "on flash:)",
+        ),
+        (
+            OSError("Socket is closed"),
+            "the session to device 'r1' was lost while committing (OSError); check that the "
+            "device is up and answering",
+        ),
+    ],
+)
+def test_reasons_are_one_sentence_without_secrets(error, sentence):
+    assert reason(error, "r1", "committing") == sentence
