@@ -14,6 +14,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE_FRAGMENT = "isp.network.store"
+# ansible-test wants `Name (@github-handle)` in every plugin's DOCUMENTATION.author.
+AUTHOR = "isp.network maintainers (@isp-network)"
 DOC_BLOCKS = ("DOCUMENTATION", "EXAMPLES", "RETURN")
 TABLE_BEGIN = "<!-- BEGIN MODULE TABLE (tools/sync-meta writes this table) -->"
 TABLE_END = "<!-- END MODULE TABLE -->"

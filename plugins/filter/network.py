@@ -24,6 +24,23 @@ except ImportError as exc:
 else:
     IMPORT_ERROR = None
 
+# The filter names, known without netaddr so that ansible-doc can list the filters where the
+# library is missing; tests/unit/plugins/filter/test_network.py checks them against FILTERS.
+FILTER_NAMES = (
+    "prefix_to_netmask",
+    "netmask_to_prefix",
+    "wildcard_mask",
+    "ip_in_network",
+    "nth_host",
+    "network_address",
+    "broadcast_address",
+    "cidr_to_ip",
+    "cidr_to_netmask",
+    "prefix_length",
+    "ip_with_prefix",
+    "ip_version",
+)
+
 
 def _as_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
@@ -38,14 +55,21 @@ def _as_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _missing_library(name: str, error: ImportError) -> Callable[..., Any]:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AnsibleFilterError(
+            f"{name}: the isp.network network filters need the Python library netaddr "
+            f"({error}); install it in the Python that runs Ansible"
+        )
+
+    return fail
+
+
 class FilterModule:
     """prefix_to_netmask, netmask_to_prefix, nth_host, ip_in_network and the other filters."""
 
     def filters(self) -> dict[str, Callable[..., Any]]:
-        """Return the filters by name; raises AnsibleFilterError when netaddr is missing."""
+        """Return the filters by name; without netaddr, each raises AnsibleFilterError when used."""
         if IMPORT_ERROR is not None:
-            raise AnsibleFilterError(
-                f"the isp.network network filters need the Python library netaddr "
-                f"({IMPORT_ERROR}); install it in the Python that runs Ansible"
-            )
+            return {name: _missing_library(name, IMPORT_ERROR) for name in FILTER_NAMES}
         return {name: _as_filter(function) for name, function in FILTERS.items()}

@@ -3,20 +3,6 @@
 
 from __future__ import annotations
 
-import re
-import time
-from collections.abc import Mapping
-from typing import Any
-
-from ansible.errors import AnsibleParserError
-from ansible.module_utils.basic import missing_required_lib
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.utils.display import Display
-from ansible.utils.unsafe_proxy import wrap_var
-
-from ansible_collections.isp.network.plugins.module_utils import inventory_hosts as hosts
-from ansible_collections.isp.network.plugins.module_utils.errors import IspNetworkError
-
 DOCUMENTATION = r"""
 name: store
 short_description: Devices of the isp.network store as an Ansible inventory
@@ -34,7 +20,7 @@ description:
   - Values read from the store are marked unsafe, so they are never rendered as templates.
   - The configuration file name must end in C(.store.yml) or C(.store.yaml).
 author:
-  - isp.network maintainers
+  - isp.network maintainers (@isp-network)
 requirements:
   - sqlmodel
   - cryptography (only with O(credentials=true))
@@ -187,8 +173,25 @@ cache_connection: ~/.cache/isp-network-inventory
 cache_timeout: 3600
 """
 
+import re  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from ansible.errors import AnsibleParserError  # noqa: E402
+from ansible.module_utils.basic import missing_required_lib  # noqa: E402
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
+from ansible.utils.display import Display  # noqa: E402
+from ansible.utils.unsafe_proxy import wrap_var  # noqa: E402
+
+from ansible_collections.isp.network.plugins.module_utils import inventory_hosts as hosts  # noqa: E402
+from ansible_collections.isp.network.plugins.module_utils.errors import IspNetworkError  # noqa: E402
+
 display = Display()
 
+# Part of every cache key; raised when what is cached changes meaning, so that an entry of
+# an older release is never used (2: every filter, vendor too, is applied in the store).
+_CACHE_FORMAT = 2
 _SUFFIXES = (".store.yml", ".store.yaml")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Names Jinja reads as literals, not variables.
@@ -250,7 +253,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except IspNetworkError as exc:
             raise AnsibleParserError(str(exc)) from exc
 
-        records = hosts.select_records(data["devices"], filters)
+        records = data["devices"]
         self._populate(records, data["groups"], tuple(self.get_option("group_by")))
         display.vvv(
             f"{self.NAME}: {len(records)} devices from {source} in "
@@ -280,7 +283,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         use_cache = bool(self.get_option("cache"))
         wanted = sorted((key, sorted(values)) for key, values in filters.items())
-        key = self.get_cache_key(f"{path}|{shown}|{wanted}")
+        key = self.get_cache_key(f"{path}|{shown}|{wanted}|{_CACHE_FORMAT}")
         if use_cache and cache:
             try:
                 return self._cache[key], f"the cache of {shown}"

@@ -50,7 +50,7 @@ seealso:
   - module: isp.network.ip_address
   - module: isp.network.ip_address_info
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -45,6 +45,8 @@ DEVICE_OPTIONS: dict[str, dict[str, Any]] = {
     "groups": {"type": "list", "elements": "str"},
 }
 _SECRETS = ("password", "enable_secret")
+# What Ansible itself puts in place of a value given to a no_log option.
+_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 def device_spec(values: dict[str, Any]) -> dict[str, Any]:
@@ -52,10 +54,16 @@ def device_spec(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key in DEVICE_OPTIONS or key == "name"}
 
 
+# How many changed devices a bulk ``--diff`` shows unless ``return_devices`` is set: Ansible
+# scans every string of a result once per secret the task was given.
+DIFF_LIMIT = 100
+
+
 def run_device_module(module: Any) -> None:
     """Run isp.network.device: single or bulk form, present or absent; exits the module."""
     params = module.params
     bulk = params["devices"] is not None
+    full = bool(params.get("return_devices"))
     specs = (
         [device_spec(item) for item in params["devices"]]
         if bulk
@@ -65,16 +73,36 @@ def run_device_module(module: Any) -> None:
 
     def work(session: Any) -> dict[str, Any]:
         if params["state"] == "absent":
-            return _absent(session, [spec["name"] for spec in specs], bulk, module._diff)
-        needs_key = any(name in spec for spec in specs for name in _SECRETS)
-        box = secret_box(module) if needs_key else None
-        return _present(session, specs, box, bulk, module._diff)
+            result = _absent(session, [spec["name"] for spec in specs], bulk, module._diff, full)
+        else:
+            needs_key = any(name in spec for spec in specs for name in _SECRETS)
+            box = secret_box(module) if needs_key else None
+            result = _present(session, specs, box, bulk, module._diff, full)
+        if bulk:
+            result["invocation"] = compact_invocation(module.params, module.argument_spec)
+        return result
 
     run_in_store(module, work)
 
 
+def compact_invocation(params: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``invocation`` of a bulk task: its options, ``devices`` as a count only.
+
+    Ansible returns it only when its ``inject_invocation`` setting is on; otherwise it drops
+    the key. A secret option that was set appears as Ansible's own mask, never its value.
+    """
+    shown: dict[str, Any] = {}
+    for key, value in params.items():
+        if key == "devices" and value is not None:
+            value = f"({len(value)} devices, not returned; see outcomes)"
+        elif spec.get(key, {}).get("no_log") and value is not None:
+            value = _MASK
+        shown[key] = value
+    return {"module_args": shown}
+
+
 def _present(
-    session: Any, specs: list[dict[str, Any]], box: Any, bulk: bool, diff: bool
+    session: Any, specs: list[dict[str, Any]], box: Any, bulk: bool, diff: bool, full: bool
 ) -> dict[str, Any]:
     from ansible_collections.isp.network.plugins.module_utils.services.device_view import (
         RESULT_WORDS,
@@ -88,15 +116,23 @@ def _present(
     changes = DeviceService.ensure_devices(session, specs, box)
     result: dict[str, Any] = {"changed": any(change.changed for change in changes)}
     if bulk:
-        result["devices"] = [change.shown() for change in changes]
-        result["results"] = [change_report(change) for change in changes]
-        result["msg"] = _summary(report["result"] for report in result["results"])
+        outcomes = [
+            (
+                change.name,
+                RESULT_WORDS[change.action],
+                change.changed_fields if change.action == "updated" else None,
+            )
+            for change in changes
+        ]
+        result.update(_bulk_report(outcomes))
+        if full:
+            result["devices"] = [change.shown() for change in changes]
+            result["results"] = [change_report(change) for change in changes]
         if diff:
-            diffs = [change_diff(change) for change in changes if change.changed]
-            result["diff"] = {
-                "before": {d["after"].get("name"): d["before"] for d in diffs},
-                "after": {d["after"].get("name"): d["after"] for d in diffs},
-            }
+            changed = [change for change in changes if change.changed]
+            shown = changed if full else changed[:DIFF_LIMIT]
+            views = {change.name: change_diff(change) for change in shown}
+            result["diff"] = _bulk_diff(views, len(changed))
         return result
 
     [change] = changes
@@ -108,7 +144,7 @@ def _present(
     return result
 
 
-def _absent(session: Any, names: list[str], bulk: bool, diff: bool) -> dict[str, Any]:
+def _absent(session: Any, names: list[str], bulk: bool, diff: bool, full: bool) -> dict[str, Any]:
     from ansible_collections.isp.network.plugins.module_utils.services.device_view import (
         diff_view,
     )
@@ -116,35 +152,66 @@ def _absent(session: Any, names: list[str], bulk: bool, diff: bool) -> dict[str,
         DeviceService,
     )
 
-    reports: list[dict[str, Any]] = []
-    before: dict[str, Any] = {}
+    limit = len(names) if full or not bulk else DIFF_LIMIT
+    words: list[tuple[str, str, None]] = []
+    views: dict[str, dict[str, Any]] = {}
     for name in names:
         device = DeviceService.find_device(session, name)
         if device is not None:
-            before[name] = diff_view(DeviceService.describe(session, device))
+            if diff and len(views) < limit:
+                before = diff_view(DeviceService.describe(session, device))
+                views[name] = {"before": before, "after": {}}
             DeviceService.delete_device(session, device.id)
-        word = "deleted" if device is not None else "already absent"
-        reports.append({"name": name, "result": word, "changed": device is not None})
+        words.append((name, "deleted" if device is not None else "already absent", None))
 
-    result: dict[str, Any] = {"changed": bool(before)}
+    deleted = sum(word == "deleted" for _name, word, _fields in words)
+    result: dict[str, Any] = {"changed": deleted > 0}
     if bulk:
-        result.update(devices=[], results=reports, msg=_summary(r["result"] for r in reports))
-    else:
-        result.update(
-            device={}, changed_fields=[], msg=f"device {names[0]!r} {reports[0]['result']}"
-        )
+        result.update(_bulk_report(words))
+        if full:
+            result["devices"] = []
+            result["results"] = [
+                {"name": name, "result": word, "changed": word == "deleted"}
+                for name, word, _fields in words
+            ]
+        if diff:
+            result["diff"] = _bulk_diff(views, deleted)
+        return result
+
+    name, word, _fields = words[0]
+    result.update(device={}, changed_fields=[], msg=f"device {name!r} {word}")
     if diff:
-        if bulk:
-            result["diff"] = {"before": before, "after": {key: {} for key in before}}
-        else:
-            result["diff"] = {"before": before.get(names[0], {}), "after": {}}
+        result["diff"] = views.get(name, {"before": {}, "after": {}})
     return result
 
 
-def _summary(words: Any) -> str:
-    counts: dict[str, int] = {}
-    for word in words:
-        counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return "no devices given"
-    return ", ".join(f"{count} {word}" for word, count in counts.items())
+def _bulk_report(outcomes: list[tuple[str, str, list[str] | None]]) -> dict[str, Any]:
+    """Return ``msg``, ``summary`` and ``outcomes`` of the bulk form.
+
+    Device names are keys and the result words group them, so that the result holds few
+    strings: Ansible masks secrets string by string, once per secret of the task.
+    """
+    by_word: dict[str, dict[str, list[str] | None]] = {}
+    for name, word, fields in outcomes:
+        by_word.setdefault(word, {})[name] = fields
+    summary = {word: len(devices) for word, devices in by_word.items()}
+    if summary:
+        msg = ", ".join(f"{count} {word}" for word, count in summary.items())
+    else:
+        msg = "no devices given"
+    return {"msg": msg, "summary": summary, "outcomes": by_word}
+
+
+def _bulk_diff(views: dict[str, dict[str, Any]], changed: int) -> dict[str, Any]:
+    """Return the diff of the bulk form: before / after by device name, headed when cut."""
+    diff: dict[str, Any] = {
+        "before": {name: view["before"] for name, view in views.items()},
+        "after": {name: view["after"] for name, view in views.items()},
+    }
+    if len(views) < changed:
+        header = (
+            f"the first {len(views)} of {changed} changed devices "
+            "(return_devices: true shows them all)"
+        )
+        diff.update(before_header=header, after_header=header)
+    return diff

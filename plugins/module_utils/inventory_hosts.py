@@ -4,7 +4,7 @@
 
 The plugin reads device records (plain, JSON-safe dicts, the shape it caches) and turns each
 into host variables and group names here; it only hands the results to Ansible. Filters are
-checked and applied here too, so their meaning is written down in one place.
+checked here; the device service applies them in the store's query.
 """
 
 from __future__ import annotations
@@ -72,24 +72,6 @@ def parse_filters(raw: Mapping[str, Any] | None) -> Filters:
             )
         filters[key] = frozenset(values)
     return filters
-
-
-def matches(record: Mapping[str, Any], filters: Filters) -> bool:
-    """Return True when ``record`` passes every filter key (and any value of each key)."""
-    for key, accepted in filters.items():
-        if key == "group":
-            if accepted.isdisjoint(record["groups"]):
-                return False
-        elif record[key] not in accepted:
-            return False
-    return True
-
-
-def select_records(records: Iterable[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
-    """Return the records that pass ``filters`` (all of them when there are none)."""
-    if not filters:
-        return list(records)
-    return [record for record in records if matches(record, filters)]
 
 
 def host_variables(

@@ -13,13 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import StoreError
 from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
+from ansible_collections.isp.network.plugins.module_utils.services.device_groups import (
+    DeviceGroupService,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import (
     resolve_store_url,
@@ -28,10 +30,8 @@ from ansible_collections.isp.network.plugins.module_utils.store.engine import (
 )
 
 __all__ = ["read_devices", "resolve_url", "safe_url"]
-from ansible_collections.isp.network.plugins.module_utils.store.models.devices import DeviceGroup
 
-# Filter keys of the plugin -> keyword arguments of DeviceService.inventory_rows. A key
-# missing here (vendor) is applied to the rows afterwards, with the same meaning.
+# Filter keys of the plugin -> keyword arguments of DeviceService.inventory_rows.
 _SERVICE_FILTERS = {
     "name": "names",
     "group": "groups",
@@ -40,6 +40,7 @@ _SERVICE_FILTERS = {
     "tenant": "tenants",
     "status": "statuses",
     "platform": "platforms",
+    "vendor": "vendors",
 }
 
 
@@ -84,22 +85,18 @@ def read_devices(
 ) -> dict[str, Any]:
     """Return ``{"devices": [row, ...], "groups": {name: variables}}`` from the store.
 
-    Rows are ``DeviceService.inventory_rows`` dicts for the devices the service can filter
-    on; only with ``credentials`` do they hold the decrypted ``password`` and
+    Rows are ``DeviceService.inventory_rows`` dicts of the devices that pass every filter
+    (applied by the store's query); ``groups`` holds the variables of the groups those
+    devices are in. Only with ``credentials`` do the rows hold the decrypted ``password`` and
     ``enable_secret``, with the key from the arguments or the environment. Raises
     SecretKeyError for a missing or wrong key and StoreError when the store cannot be read.
     """
     box = None
     if credentials:
         box = SecretBox.from_options(secret_key=secret_key, secret_key_file=secret_key_file)
-    arguments = {
-        _SERVICE_FILTERS[key]: list(values)
-        for key, values in filters.items()
-        if key in _SERVICE_FILTERS
-    }
+    arguments = {_SERVICE_FILTERS[key]: list(values) for key, values in filters.items()}
     with _reading(store_url) as session:
         devices = DeviceService.inventory_rows(session, box=box, **arguments)
         named = {name for row in devices for name in row["groups"]}
-        group_rows = session.execute(select(DeviceGroup.name, DeviceGroup.variables))
-        groups = {name: variables for name, variables in group_rows if name in named}
+        groups = DeviceGroupService.group_variables(session, named)
     return {"devices": devices, "groups": groups}

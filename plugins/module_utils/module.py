@@ -8,7 +8,7 @@ imported on first use, so that a missing one is reported with ``missing_required
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.util import find_spec
 from typing import Any
@@ -26,9 +26,47 @@ STORE_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
-def store_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
-    """Return an AnsibleModule whose options are ``argument_spec`` plus the store options."""
-    module = AnsibleModule(argument_spec={**argument_spec, **STORE_ARGUMENT_SPEC}, **kwargs)
+class StoreModule(AnsibleModule):
+    """An AnsibleModule whose syslog record of its arguments counts the items of bulk lists.
+
+    Ansible writes every argument to the target's syslog, masking each secret given in the
+    whole text of each argument: for a list of thousands of devices, each with its own
+    password, that takes longer than the task's work. The options in ``counted_options``
+    appear in that record as their number of items; every other option as Ansible logs it.
+    """
+
+    def __init__(self, *args: Any, counted_options: Iterable[str] = (), **kwargs: Any) -> None:
+        self._counted_options = frozenset(counted_options)
+        super().__init__(*args, **kwargs)
+
+    def _log_invocation(self) -> None:
+        """Log the invocation as Ansible does, with each counted option as its item count."""
+        params = self.params
+        self.params = {
+            key: f"({len(value)} items, not logged)"
+            if key in self._counted_options and isinstance(value, list)
+            else value
+            for key, value in params.items()
+        }
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
+
+
+def store_module(
+    argument_spec: dict[str, Any], *, counted_options: Iterable[str] = (), **kwargs: Any
+) -> AnsibleModule:
+    """Return an AnsibleModule whose options are ``argument_spec`` plus the store options.
+
+    The options in ``counted_options`` (bulk lists) appear in the syslog record of the
+    invocation as their number of items, not their contents.
+    """
+    module = StoreModule(
+        argument_spec={**argument_spec, **STORE_ARGUMENT_SPEC},
+        counted_options=counted_options,
+        **kwargs,
+    )
     if not HAS_STORE_LIBS:
         module.fail_json(msg=missing_required_lib("sqlmodel"))
     return module

@@ -21,7 +21,7 @@ description:
   - Every apply that was not a no-op is stored as an C(applied) configuration whose state
     (V(applied), V(failed), V(rolled_back)), diff and error say what happened; the intended
     configuration applied, if any, gets the same state. Each apply writes an audit event.
-  - An apply with nothing to change reports RV(changed=false) and stores no new applied
+  - An apply with nothing to change reports C(changed) as V(false) and stores no new applied
     version.
   - Devices are worked on in parallel (O(workers)), each bounded by O(timeout). One device
     failing never loses the others' results. The task fails when any device failed or was
@@ -32,7 +32,7 @@ description:
   - Device credentials are read from the store and decrypted with the secret key; no
     password is ever needed in the playbook.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:

@@ -19,7 +19,7 @@ description:
   - One unreachable device never loses the others' backups; the task fails when any device
     could not be read, and RV(results) lists every device.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:
@@ -28,6 +28,7 @@ attributes:
     description: Reads the devices and stores nothing.
   diff_mode:
     support: none
+    description: Returns no diff; RV(results) says which configurations were stored.
 options:
   devices:
     description:

@@ -21,7 +21,7 @@ description:
     could not be checked (unreachable, or nothing intended); RV(results) lists every device.
   - The task never reports a change, as the devices are only read.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:
@@ -30,6 +30,7 @@ attributes:
     description: Reads the devices and compares, storing nothing.
   diff_mode:
     support: none
+    description: Returns no diff; the differences found are in RV(results).
 options:
   devices:
     description:

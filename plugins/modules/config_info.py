@@ -13,7 +13,7 @@ description:
     its text, or the unified diff between two of them.
   - Configurations are numbered per device and kind; O(kind) picks which numbering.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:
@@ -22,6 +22,7 @@ attributes:
     description: Reads only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Returns no diff; the module only reads the store.
 options:
   device:
     description:

@@ -19,7 +19,7 @@ description:
   - With O(store=true), each device's rendering is stored as its intended configuration.
     A rendering identical to the device's newest intended configuration is not stored again.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:

@@ -21,7 +21,7 @@ description:
     O(platform), O(description) and O(variables); options given to the task win. When the
     file is inside a git checkout, the store records its path in the checkout and the commit.
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
   - isp.network.store
 attributes:

@@ -14,7 +14,8 @@ description:
     equal to the stored one is not a change, and a changed one appears in the diff as
     V((changed)), never as its value.
   - The bulk form O(devices) registers or updates many devices in one task and one
-    transaction, and reports per device. Prefer it over a loop of tasks.
+    transaction, and reports per device in a compact shape (RV(summary), RV(outcomes)).
+    Prefer it over a loop of tasks.
   - Every change writes an audit event in the same transaction (see M(isp.network.audit_info)).
 extends_documentation_fragment:
   - isp.network.store
@@ -24,7 +25,10 @@ attributes:
     description: Computes exactly what would change and writes nothing.
   diff_mode:
     support: full
-    description: Shows each device before and after; secrets appear only as markers.
+    description:
+      - Shows each device before and after; secrets appear only as markers.
+      - The bulk form shows the devices that change, at most the first 100 of them unless
+        O(return_devices) is set; RV(outcomes) always names every device.
 options:
   name:
     description:
@@ -158,6 +162,7 @@ options:
       driver_options:
         description: See O(driver_options).
         type: dict
+        aliases: [optional_args]
       variables:
         description: See O(variables).
         type: dict
@@ -165,11 +170,27 @@ options:
         description: See O(groups).
         type: list
         elements: str
+  return_devices:
+    description:
+      - With the bulk form, also return RV(devices) (every device as stored after the task)
+        and RV(results) (one dict per device), and show every changed device in the diff.
+      - Costly for large lists, as Ansible scans every string of a result once for each secret
+        the task was given, so with thousands of devices, each with its own password, the
+        full result can take longer than registering the devices.
+    type: bool
+    default: false
+    version_added: 0.1.0
+notes:
+  - The record of the task that Ansible writes to the syslog of the controller gives the
+    number of devices of O(devices), not their options; every change is in the
+    collection's own audit trail (M(isp.network.audit_info)).
+  - With Ansible's C(inject_invocation) setting on, the bulk form returns its options in
+    C(invocation) with O(devices) as a count only.
 seealso:
   - module: isp.network.device_info
   - module: isp.network.device_group
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""
@@ -188,6 +209,11 @@ EXAMPLES = r"""
 - name: Register many switches in one task
   isp.network.device:
     devices: "{{ switches }}"
+  register: registered
+
+- name: Show the switches that were created
+  ansible.builtin.debug:
+    msg: "{{ registered.outcomes.created | default({}) | list }}"
 
 - name: Remove a decommissioned device
   isp.network.device:
@@ -216,13 +242,30 @@ device:
     last_seen: null
 devices:
   description: Every device of the bulk form after the task, in the order given. No secrets.
-  returned: when O(devices) is given
+  returned: when O(devices) is given and O(return_devices) is true
   type: list
   elements: dict
   sample: [{name: sw1, hostname: 192.0.2.11, device_type: switch, groups: [access]}]
-results:
-  description: What happened to each device of the bulk form.
+summary:
+  description: How many devices of the bulk form each result word applies to.
   returned: when O(devices) is given
+  type: dict
+  sample: {created: 1, updated: 1, already exists: 2}
+outcomes:
+  description:
+    - What happened to each device of the bulk form, by result word (V(created),
+      V(updated), V(already exists), V(deleted), V(already absent)), then by device name.
+    - The value of an updated device is the names of the fields that changed (secrets by
+      name only); it is null for the others.
+  returned: when O(devices) is given
+  type: dict
+  sample:
+    created: {sw3: null}
+    updated: {sw2: [site]}
+    already exists: {sw0: null, sw1: null}
+results:
+  description: What happened to each device of the bulk form, in the order given.
+  returned: when O(devices) is given and O(return_devices) is true
   type: list
   elements: dict
   sample:
@@ -262,7 +305,9 @@ def main() -> None:
                 "elements": "dict",
                 "options": {**DEVICE_OPTIONS, "name": {"type": "str", "required": True}},
             },
+            "return_devices": {"type": "bool", "default": False},
         },
+        counted_options=("devices",),
         supports_check_mode=True,
         mutually_exclusive=[("name", "devices")],
         required_one_of=[("name", "devices")],

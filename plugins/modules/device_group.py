@@ -46,7 +46,7 @@ options:
 seealso:
   - module: isp.network.device
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -62,7 +62,7 @@ options:
 seealso:
   - module: isp.network.device_info
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

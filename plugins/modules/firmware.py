@@ -71,7 +71,7 @@ seealso:
   - module: isp.network.firmware_info
   - module: isp.network.firmware_update
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -39,7 +39,7 @@ options:
 seealso:
   - module: isp.network.firmware
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -59,7 +59,7 @@ seealso:
   - module: isp.network.firmware_upgrade
   - module: isp.network.firmware_update_info
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -48,7 +48,7 @@ seealso:
   - module: isp.network.firmware_update
   - module: isp.network.firmware_upgrade
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -86,7 +86,7 @@ seealso:
   - module: isp.network.firmware_update
   - module: isp.network.firmware_update_info
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -47,11 +47,9 @@ options:
   assigned_to_type:
     description: The kind of owner, such as V(customer), V(device) or V(service).
     type: str
-    no_log: false
   assigned_to_id:
     description: The owner's identifier within its kind, such as a customer number.
     type: str
-    no_log: false
   count:
     description:
       - How many addresses the owner should hold in the pool, allocated in one transaction
@@ -85,7 +83,7 @@ seealso:
   - plugin: isp.network.ip_address
     plugin_type: lookup
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -26,11 +26,9 @@ options:
   assigned_to_type:
     description: Only allocations of owners of this kind.
     type: str
-    no_log: false
   assigned_to_id:
     description: Only allocations of this owner.
     type: str
-    no_log: false
   device:
     description: Only allocations linked to this registered device.
     type: str
@@ -46,7 +44,7 @@ seealso:
   - plugin: isp.network.ip_address
     plugin_type: lookup
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -84,7 +84,7 @@ seealso:
   - module: isp.network.ip_pool_info
   - module: isp.network.ip_address
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""
@@ -123,6 +123,17 @@ pool:
     prefix_length: 22
     usage: {size: 1024, allocated: 0, reserved: 18, free: 1006, utilisation: 0.0,
             warning_threshold: 80, above_threshold: false}
+  contains:
+    usage:
+      description: How much of the pool is used.
+      returned: when the pool exists
+      type: dict
+      contains:
+        above_threshold:
+          description: Whether the utilisation has reached O(warning_threshold).
+          returned: when the pool exists
+          type: bool
+          sample: false
 result:
   description: What happened, in the collection's words.
   returned: always

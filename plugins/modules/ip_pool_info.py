@@ -42,7 +42,7 @@ options:
 seealso:
   - module: isp.network.ip_pool
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -45,11 +45,9 @@ options:
   assigned_to_type:
     description: The kind of owner, such as V(customer) or V(link).
     type: str
-    no_log: false
   assigned_to_id:
     description: The owner's identifier within its kind.
     type: str
-    no_log: false
   count:
     description: How many blocks of O(prefix_length) the owner should hold in the pool.
     type: int
@@ -76,7 +74,7 @@ seealso:
   - module: isp.network.ip_pool
   - module: isp.network.ip_address
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -41,7 +41,7 @@ seealso:
   - module: isp.network.topology_discover
   - module: isp.network.topology_export
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -67,7 +67,7 @@ seealso:
   - module: isp.network.topology_analyze
   - module: isp.network.topology_export
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""
@@ -97,6 +97,13 @@ run:
     links_seen: 22
     errors: []
     ambiguous: []
+  contains:
+    errors:
+      description: The devices that could not be read, each with the reason.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{device: edge7, error: "timed out after 30 s"}]
 links:
   description: Link counts of the run (new, updated, changed, stale, seen, per status).
   returned: always

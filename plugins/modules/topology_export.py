@@ -48,7 +48,7 @@ options:
 seealso:
   - module: isp.network.topology_analyze
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -45,7 +45,7 @@ options:
 seealso:
   - module: isp.network.topology_discover
 author:
-  - isp.network contributors
+  - isp.network maintainers (@isp-network)
 """
 
 EXAMPLES = r"""

@@ -36,6 +36,13 @@ PLAYBOOK = f"""
             ip_address: 192.0.2.11
             device_type: switch
             groups: [access]
+      register: bulk
+    - name: The bulk result names every device, compactly
+      ansible.builtin.assert:
+        that:
+          - bulk.outcomes.values() | map('list') | flatten | sort == ['pb-core1', 'pb-sw1']
+          - bulk.summary.values() | sum == 2
+          - bulk.devices is not defined
     - name: Register one device
       isp.network.device:
         name: pb-fw1
@@ -59,11 +66,12 @@ PLAYBOOK = f"""
 pytestmark = pytest.mark.slow
 
 
-def run_playbook(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_playbook(tmp_path: Path, *extra: str, **settings: str) -> subprocess.CompletedProcess[str]:
     playbook = tmp_path / "devices.yml"
     playbook.write_text(PLAYBOOK)
     env = {
         **os.environ,
+        **settings,
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ISP_NETWORK_STORE_URL": f"sqlite:///{tmp_path / 'store.db'}",
         "ISP_NETWORK_SECRET_KEY": os.environ["ISP_NETWORK_SECRET_KEY"],
@@ -94,10 +102,12 @@ def test_register_twice_and_never_show_a_password(tmp_path, monkeypatch):
     assert recap(first.stdout)["changed"] == 3
     assert recap(first.stdout)["failed"] == 0
 
-    second = run_playbook(tmp_path, "-vvvv")
+    # -vvvv shows the invocation when Ansible is told to return it.
+    second = run_playbook(tmp_path, "-vvvv", ANSIBLE_INJECT_INVOCATION="1")
     assert second.returncode == 0, second.stdout + second.stderr
     assert recap(second.stdout)["changed"] == 0
     assert "pb-core1" in second.stdout
+    assert "(2 devices, not returned; see outcomes)" in second.stdout
 
     for output in (first.stdout, first.stderr, second.stdout, second.stderr):
         assert PASSWORD not in output

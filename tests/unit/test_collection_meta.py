@@ -61,6 +61,7 @@ def test_module_docs_parse_and_declare_attributes(name):
     returns = yaml.safe_load(blocks["RETURN"])
     assert isinstance(doc, dict) and doc.get("module") == name
     assert "version_added" in doc, f"{name}: DOCUMENTATION lacks version_added"
+    assert doc.get("author") == [meta.AUTHOR], f"{name}: author must be [{meta.AUTHOR}]"
     attributes = doc.get("attributes") or {}
     assert {"check_mode", "diff_mode"} <= set(attributes), f"{name}: attributes incomplete"
     assert isinstance(examples, list) and examples, f"{name}: EXAMPLES must be a list of tasks"

@@ -227,7 +227,7 @@ def _audit(
             "template": template.name if template else None,
             "template_version": template.version if template else None,
             "count": len(new),
-            "devices": [draft.device_name for draft, _ in new],
+            "devices": [draft.device_name for draft, _stored in new],
         },
     )
 

@@ -211,7 +211,7 @@ def record(
         return outcome
     actor = actor or current_actor()
     if result.backup is not None:
-        backup, _ = config_store.store_configuration(
+        backup, _created = config_store.store_configuration(
             session, prepared.device_id, result.backup, kind=ConfigKind.BACKUP, actor=actor
         )
         outcome.backup_version = backup.version

@@ -146,7 +146,7 @@ class _Field:
         # The outcome of a missing value: its default, a problem when required, or nothing.
         if "default" in spec:
             self.absent = spec["default"]
-        elif spec["required"]:
+        elif spec.get("required"):
             self.absent = _Problem(f"variable {name!r} is required and was not given")
         else:
             self.absent = _SKIP
@@ -253,7 +253,7 @@ class Validator:
                 outcome = check(value)
             if outcome is _SKIP:
                 continue
-            if type(outcome) is _Problem:
+            if isinstance(outcome, _Problem):
                 problems.append(outcome)
             else:
                 result[name] = outcome

@@ -33,6 +33,7 @@ def device_filters(
     tenants: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
     platforms: Iterable[str] | None = None,
+    vendors: Iterable[str] | None = None,
 ) -> list[ColumnElement[bool]]:
     """Return the WHERE conditions for the filters given: a list is any of, filters are all of."""
     table = Device.__table__.c
@@ -44,6 +45,7 @@ def device_filters(
         (table.tenant, tenants),
         (table.status, statuses),
         (table.platform, platforms),
+        (table.vendor, vendors),
     ):
         if values:
             conditions.append(column.in_([str(value) for value in values]))
@@ -67,6 +69,7 @@ def inventory_rows(
     tenants: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
     platforms: Iterable[str] | None = None,
+    vendors: Iterable[str] | None = None,
     box: SecretBox | None = None,
 ) -> list[dict[str, Any]]:
     """Return every device matching the filters as a plain dict, ordered by name.
@@ -101,6 +104,7 @@ def inventory_rows(
         tenants=tenants,
         statuses=statuses,
         platforms=platforms,
+        vendors=vendors,
     )
     table = Device.__table__
     matching = select(table.c.id).where(*conditions)

@@ -157,12 +157,12 @@ def apply_specs(
     validated fields only, and a field it leaves out is left as it is. Raises SecretKeyError
     before anything is written when a secret is given without the store's key.
     """
-    if any(spec.get(name) is not None for _, spec in specs for name in SECRET_FIELDS):
+    if any(spec.get(name) is not None for _device, spec in specs for name in SECRET_FIELDS):
         if box is None:
             raise missing_key_error()
         box.check_store(session)
 
-    existing_ids = [device.id for device, _ in specs if device is not None]
+    existing_ids = [device.id for device, _spec in specs if device is not None]
     related = _load_related(session, existing_ids)
     pending = [_compare(device, spec, related, box) for device, spec in specs]
 

@@ -193,6 +193,7 @@ class DeviceService:
         tenants: Iterable[str] | None = None,
         statuses: Iterable[str] | None = None,
         platforms: Iterable[str] | None = None,
+        vendors: Iterable[str] | None = None,
     ) -> list[Device]:
         """Return the devices matching every filter given (a list means any of), by name."""
         conditions = device_filters(
@@ -203,6 +204,7 @@ class DeviceService:
             tenants=tenants,
             statuses=statuses,
             platforms=platforms,
+            vendors=vendors,
         )
         return list(session.scalars(select(Device).where(*conditions).order_by(Device.name)))
 
@@ -247,7 +249,7 @@ class DeviceService:
         session: Session, device_id: int, groups: Iterable[str], actor: str | None = None
     ) -> list[str]:
         """Make ``groups`` the device's exact group set; return the changed field names."""
-        _, changed = DeviceService.update_device(
+        _device, changed = DeviceService.update_device(
             session, device_id, actor=actor, groups=list(groups)
         )
         return changed
@@ -257,7 +259,9 @@ class DeviceService:
         session: Session, device_id: int, status: str, actor: str | None = None
     ) -> list[str]:
         """Set the device's lifecycle status (audited); return the changed field names."""
-        _, changed = DeviceService.update_device(session, device_id, actor=actor, status=status)
+        _device, changed = DeviceService.update_device(
+            session, device_id, actor=actor, status=status
+        )
         return changed
 
     @staticmethod

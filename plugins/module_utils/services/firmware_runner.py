@@ -262,7 +262,7 @@ def _store_backup(session: Session, row: FirmwareUpdate, content: str, actor: st
         ConfigurationService,
     )
 
-    stored, _ = ConfigurationService.store_configuration(
+    stored, _created = ConfigurationService.store_configuration(
         session, row.device_id, content, kind=ConfigKind.BACKUP, actor=actor
     )
     return stored.id

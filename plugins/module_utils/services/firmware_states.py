@@ -79,7 +79,7 @@ def holder_is_gone(locked_by: str | None) -> bool:
     """Return True when the lease holder was a process on this host that has exited."""
     if not locked_by:
         return True
-    host, _, rest = locked_by.partition(":")
+    host, _colon, rest = locked_by.partition(":")
     pid_text = rest.partition(":")[0]
     if host != socket.gethostname() or not pid_text.isdigit():
         return False

@@ -184,7 +184,7 @@ def verify(ctx: StepContext) -> StepResult:
         )
     deadline = time.monotonic() + times.settle_timeout
     while True:
-        after, _ = take_snapshot(ctx.login)
+        after, _running_config = take_snapshot(ctx.login)
         problems = compare_snapshots(ctx.snapshot, after)
         if not problems or time.monotonic() + times.poll_interval >= deadline:
             break

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from typing import Union
 
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import IPPoolType
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# typing.Union, not X | Y: these aliases are evaluated at runtime, and module_utils must import
+# on every Python ansible-test targets (pylint's unsupported-binary-operation).
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]  # noqa: UP007
+Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]  # noqa: UP007
 Span = tuple[int, int]
 
 # Pools that are one subnet on a link: their IPv4 network and broadcast are never handed out.
@@ -89,7 +92,7 @@ def parse_ranges(network: Network, values: Iterable[str], pool_name: str) -> lis
     """
     spans = []
     for value in values:
-        first, _, last = str(value).partition("-")
+        first, _dash, last = str(value).partition("-")
         start = address_in(network, first, "reserved range start", pool_name)
         end = address_in(network, last, "reserved range end", pool_name) if last else start
         if end < start:

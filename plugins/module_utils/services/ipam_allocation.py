@@ -114,7 +114,7 @@ def _take(session: Session, pool: IPPool, request: Request, length: int, need: i
             for value in range(start, end + 1)
         ]
     blocks = []
-    for _ in range(need):
+    for _block_number in range(need):
         block = take_aligned(session, pool.id, size)
         if block is None:
             raise exhausted(pool, need, length)

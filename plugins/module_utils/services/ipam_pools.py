@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Union
 
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
@@ -44,7 +44,9 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.ipam impo
     IPPoolType,
 )
 
-PoolRef = int | str
+# typing.Union, not X | Y: the alias is evaluated at runtime, and module_utils must import on
+# every Python ansible-test targets (pylint's unsupported-binary-operation).
+PoolRef = Union[int, str]  # noqa: UP007
 # An arbitrary constant that names "the pool layout lock" to PostgreSQL: creating or
 # resizing pools is serialised so two overlapping pools cannot both pass the overlap check.
 _PG_POOL_LAYOUT_LOCK = 0x15F_4E8

@@ -61,9 +61,8 @@ def release_at(
     )
     if pool_ref is not None:
         pool = get_pool(session, pool_ref)
-        address_in(
-            ipaddress.ip_network(pool.network), str(value).split("/")[0], "address", pool.name
-        )
+        address = str(value).split("/", maxsplit=1)[0]
+        address_in(ipaddress.ip_network(pool.network), address, "address", pool.name)
         query = query.where(IPAllocation.pool_id == pool.id)
     pool_ids = sorted(set(session.exec(query)))
     if not pool_ids:

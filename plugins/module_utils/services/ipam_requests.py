@@ -126,7 +126,7 @@ def check_request(pool: IPPool, request: Request) -> int:
 def specific_span(pool: IPPool, request: Request, length: int) -> Span:
     """Return the span of the address or prefix the request names; raises ValidationError."""
     network = ipaddress.ip_network(pool.network)
-    text = str(request.address).split("/")[0]
+    text = str(request.address).split("/", maxsplit=1)[0]
     start = address_in(network, text, what(length, pool.family), pool.name)
     size = 1 << (network.max_prefixlen - length)
     if start % size:

@@ -86,7 +86,7 @@ def allocation_dicts(
     names = {}
     if device_ids:
         query = select(Device.id, Device.name).where(col(Device.id).in_(device_ids))
-        names = {device_id: name for device_id, name in session.exec(query)}
+        names = dict(session.exec(query).all())
     return [
         allocation_dict(allocation, pools[allocation.pool_id], names.get(allocation.device_id))
         for allocation in allocations

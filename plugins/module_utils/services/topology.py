@@ -251,7 +251,7 @@ class _Named:
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     rows = session.execute(select(Device.id, Device.name).where(Device.id.in_(sorted(ids))))
-    return {device_id: name for device_id, name in rows}
+    return dict(rows.all())
 
 
 def _get_run(session: Session, run_id: int) -> TopologyRun:

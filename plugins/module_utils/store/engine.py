@@ -178,12 +178,15 @@ def session_scope(url: str | None = None, *, write: bool = True) -> Iterator[Ses
     engine = get_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         session.connection(execution_options={"isp_write": write})
+        committed = False
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+            committed = True
+        finally:
+            # Any error, and a caller's generator closed early (GeneratorExit), rolls back.
+            if not committed:
+                session.rollback()
 
 
 def run_transaction(

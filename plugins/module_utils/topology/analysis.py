@@ -158,7 +158,9 @@ def analyze(
     return {
         "summary": {
             "devices": graph.number_of_nodes(),
-            "links": sum(len(data.get("links", [])) for _, _, data in graph.edges(data=True)),
+            "links": sum(
+                len(data.get("links", [])) for _end_a, _end_b, data in graph.edges(data=True)
+            ),
             "adjacencies": graph.number_of_edges(),
             "components": len(components),
             "core": cores,

@@ -16,7 +16,10 @@ from ansible_collections.isp.network.plugins.module_utils.secrets import SecretB
 from ansible_collections.isp.network.plugins.module_utils.services.audit import current_actor
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
-from ansible_collections.isp.network.plugins.module_utils.store.models.devices import Device
+from ansible_collections.isp.network.plugins.module_utils.store.models.devices import (
+    Device,
+    DeviceCredential,
+)
 from ansible_collections.isp.network.plugins.module_utils.store.models.topology import (
     TopologyAlias,
     TopologyRun,
@@ -63,6 +66,9 @@ class DiscoveryRun:
         self.fetch = fetch or (lambda target: read_device(target, timeout, counters))
         self.devices: dict[int, Device] = {d.id: d for d in session.scalars(select(Device))}
         self.logins: dict[int, tuple[str | None, str | None, str | None]] = {}
+        # Loaded in one query and held, so that each login read during the walk comes from
+        # the session's identity map instead of a query of its own.
+        self._credentials = list(session.scalars(select(DeviceCredential)))
         self.index = IdentityIndex()
         for device in self.devices.values():
             self.index.add_device(device)

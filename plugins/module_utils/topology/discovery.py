@@ -83,7 +83,7 @@ class Walk:
             for device_id in dict.fromkeys(roots):
                 self._lower(device_id, 0)
             while self._pending:
-                done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
+                done, _not_done = wait(self._pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=self._pending.__getitem__):
                     del self._pending[future]
                     self._absorb(future.result())
@@ -93,8 +93,8 @@ class Walk:
     def _lower(self, device_id: int, depth: int) -> None:
         """Record a path of ``depth`` hops to a device; read it or pass it on when shorter.
 
-        A device first reached by a longer path (its read finished earlier) gets the lower
-        depth, and so, in turn, do the neighbours it listed. Depths only go down, so a device
+        A device first reached by a longer path (whose reads happened to finish first) gets
+        the lower depth, and so, in turn, do the neighbours it listed. Depths only go down, so a device
         submitted at ``max_depth`` or less ends there too, and each device is submitted once.
         """
         known = self.result.depth

@@ -78,7 +78,7 @@ def positions(nodes: Iterable[Mapping[str, Any]], width: int = 160, height: int 
         rows.setdefault(layer_of(node.get("role")), []).append(node["name"])
     widest = max((len(names) for names in rows.values()), default=1)
     placed = {}
-    for row, (_, names) in enumerate(sorted(rows.items())):
+    for row, (_layer, names) in enumerate(sorted(rows.items())):
         offset = (widest - len(names)) * width / 2
         for column, name in enumerate(sorted(names)):
             placed[name] = (round(offset + column * width), row * height)

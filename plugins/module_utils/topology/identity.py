@@ -51,7 +51,7 @@ def chassis_key(value: Any) -> str | None:
 
 def address_key(value: Any) -> str | None:
     """Return a management address in its compressed form, or None when it is not one."""
-    text = clean_text(value, 64).split("/")[0]
+    text = clean_text(value, 64).split("/", maxsplit=1)[0]
     try:
         return ipaddress.ip_address(text).compressed
     except ValueError:

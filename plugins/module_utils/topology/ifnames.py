@@ -80,7 +80,7 @@ def normalise(name: str, platform: str | None = "ios") -> str:
     for long_name, shorts in table:
         if typed == long_name.lower() or typed in shorts:
             return long_name + number
-    candidates = [long_name for long_name, _ in table if long_name.lower().startswith(typed)]
+    candidates = [long_name for long_name, _shorts in table if long_name.lower().startswith(typed)]
     if len(candidates) == 1:
         return candidates[0] + number
     return text

@@ -17,13 +17,13 @@ _FIELDS = (("speed", "speed"), ("duplex", "duplex"), ("mtu", "mtu"))
 
 def iter_links(graph: Any):
     """Yield every link dict of ``graph`` (parallel links each once)."""
-    for _, _, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
+    for _end_a, _end_b, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
         yield from data.get("links", [])
 
 
 def link_problems(graph: Any) -> dict[str, Any]:
     """Return mismatches, one-sided links and conflicting links of ``graph``."""
-    mismatches: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in _FIELDS}
+    mismatches: dict[str, list[dict[str, Any]]] = {name: [] for name, _field in _FIELDS}
     one_sided: list[dict[str, Any]] = []
     conflicting: list[dict[str, Any]] = []
     for link in iter_links(graph):

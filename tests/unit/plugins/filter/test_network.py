@@ -8,7 +8,9 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.isp.network.plugins.filter import network
 from ansible_collections.isp.network.plugins.filter.network import FilterModule
+from tools import collection_meta as meta
 
 FILTERS = FilterModule().filters()
 PLUGIN_DIR = Path(__file__).resolve().parents[4] / "plugins" / "filter"
@@ -63,6 +65,20 @@ def test_every_filter_has_a_case_and_a_sidecar_doc():
         assert doc["DOCUMENTATION"]["version_added"] == "0.1.0"
         assert f"isp.network.{name}" in doc["EXAMPLES"]
         assert doc["RETURN"]["_value"]["type"]
+        assert doc["DOCUMENTATION"]["author"] == [meta.AUTHOR]
+
+
+def test_filter_names_are_known_without_netaddr():
+    assert sorted(network.FILTER_NAMES) == sorted(FILTERS)
+
+
+def test_without_netaddr_the_filters_load_and_fail_when_used(monkeypatch):
+    monkeypatch.setattr(network, "IMPORT_ERROR", ImportError("No module named 'netaddr'"))
+    filters = FilterModule().filters()
+
+    assert sorted(filters) == sorted(FILTERS)
+    with pytest.raises(AnsibleFilterError, match=r"^nth_host: .* need the Python library netaddr"):
+        filters["nth_host"]("10.0.0.0/24", 1)
 
 
 @pytest.mark.parametrize(("name", "args", "expected"), GOOD)

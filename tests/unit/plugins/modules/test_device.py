@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from ansible.module_utils.basic import AnsibleModule
 from cryptography.fernet import Fernet
 
+from ansible_collections.isp.network.plugins.module_utils import device_module
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from tests.module_runner import run_module
@@ -87,37 +89,141 @@ def test_absent_deletes_then_is_already_absent(store):
     assert audit_actions(store) == ["device_group.create", "device.create", "device.delete"]
 
 
-def test_bulk_form_reports_per_device(store):
+def switches(count: int) -> list[dict]:
+    """Return ``count`` bulk-form switches; the first one has a password."""
     devices = [
         {"name": f"sw{index}", "ip_address": f"192.0.2.{10 + index}", "device_type": "switch"}
-        for index in range(3)
+        for index in range(count)
     ]
     devices[0]["password"] = SECRET
+    return devices
+
+
+def test_bulk_form_reports_per_device_compactly(store):
+    devices = switches(3)
     first = run_module("device", {"devices": devices})
     assert first["changed"] is True
     assert first["msg"] == "3 created"
-    assert [device["name"] for device in first["devices"]] == ["sw0", "sw1", "sw2"]
+    assert first["summary"] == {"created": 3}
+    assert first["outcomes"] == {"created": {"sw0": None, "sw1": None, "sw2": None}}
+    assert "devices" not in first
+    assert "results" not in first
+    assert "invocation" not in first
 
     devices[2]["site"] = "ams9"
     second = run_module("device", {"devices": devices}, diff=True)
-    assert [(r["name"], r["result"], r["changed_fields"]) for r in second["results"]] == [
-        ("sw0", "already exists", []),
-        ("sw1", "already exists", []),
-        ("sw2", "updated", ["site"]),
-    ]
+    assert second["outcomes"] == {
+        "already exists": {"sw0": None, "sw1": None},
+        "updated": {"sw2": ["site"]},
+    }
+    assert second["summary"] == {"already exists": 2, "updated": 1}
     assert second["msg"] == "2 already exists, 1 updated"
     assert list(second["diff"]["after"]) == ["sw2"]
+    assert (second["diff"]["before"]["sw2"]["site"], second["diff"]["after"]["sw2"]["site"]) == (
+        None,
+        "ams9",
+    )
+    assert "after_header" not in second["diff"]
     assert_no_secret(first)
     assert_no_secret(second)
 
 
-def test_bulk_absent(store):
-    run_module("device", {"devices": [{"name": "a"}, {"name": "b"}]})
-    result = run_module("device", {"devices": [{"name": "a"}, {"name": "zz"}], "state": "absent"})
-    assert [(r["name"], r["result"]) for r in result["results"]] == [
-        ("a", "deleted"),
-        ("zz", "already absent"),
+def test_return_devices_adds_every_device_and_its_result(store):
+    devices = switches(3)
+    run_module("device", {"devices": devices[:2]})
+    devices[1]["password"] = "n3w-pass"
+    result = run_module("device", {"devices": devices, "return_devices": True})
+    assert [device["name"] for device in result["devices"]] == ["sw0", "sw1", "sw2"]
+    assert [device["has_credentials"] for device in result["devices"]] == [True, True, False]
+    assert result["results"] == [
+        {"name": "sw0", "result": "already exists", "changed": False, "changed_fields": []},
+        {"name": "sw1", "result": "updated", "changed": True, "changed_fields": ["password"]},
+        {
+            "name": "sw2",
+            "result": "created",
+            "changed": True,
+            "changed_fields": ["device_type", "hostname", "ip_address", "name"],
+        },
     ]
+    assert result["outcomes"]["updated"] == {"sw1": ["password"]}
+    assert_no_secret(result)
+
+
+def test_bulk_diff_shows_the_first_changed_devices_unless_all_are_asked_for(store, monkeypatch):
+    monkeypatch.setattr(device_module, "DIFF_LIMIT", 2)
+    cut = run_module("device", {"devices": switches(3)}, diff=True, check_mode=True)
+    assert list(cut["diff"]["after"]) == ["sw0", "sw1"]
+    assert cut["diff"]["before"] == {"sw0": {}, "sw1": {}}
+    assert cut["diff"]["after"]["sw0"]["password"] == "(changed)"
+    assert cut["diff"]["after_header"] == (
+        "the first 2 of 3 changed devices (return_devices: true shows them all)"
+    )
+    assert cut["summary"] == {"created": 3}
+
+    whole = run_module(
+        "device", {"devices": switches(3), "return_devices": True}, diff=True, check_mode=True
+    )
+    assert list(whole["diff"]["after"]) == ["sw0", "sw1", "sw2"]
+    assert "after_header" not in whole["diff"]
+    assert_no_secret(cut)
+    assert_no_secret(whole)
+
+
+def test_bulk_absent(store, monkeypatch):
+    run_module("device", {"devices": [{"name": "a"}, {"name": "b"}, {"name": "c"}]})
+    result = run_module(
+        "device", {"devices": [{"name": "a"}, {"name": "zz"}], "state": "absent"}, diff=True
+    )
+    assert result["outcomes"] == {"deleted": {"a": None}, "already absent": {"zz": None}}
+    assert (result["changed"], result["msg"]) == (True, "1 deleted, 1 already absent")
+    assert result["diff"]["after"] == {"a": {}}
+    assert result["diff"]["before"]["a"]["name"] == "a"
+    assert "results" not in result
+
+    monkeypatch.setattr(device_module, "DIFF_LIMIT", 1)
+    listed = run_module(
+        "device",
+        {"devices": [{"name": "b"}, {"name": "c"}], "state": "absent", "return_devices": True},
+        diff=True,
+    )
+    assert [(r["name"], r["result"]) for r in listed["results"]] == [
+        ("b", "deleted"),
+        ("c", "deleted"),
+    ]
+    assert (listed["devices"], list(listed["diff"]["before"])) == ([], ["b", "c"])
+
+
+def test_an_injected_invocation_counts_the_devices_and_masks_secrets(store, secret_key):
+    args = {"devices": switches(2), "secret_key": secret_key, "_ansible_inject_invocation": True}
+    result = run_module("device", args)
+    shown = result["invocation"]["module_args"]
+    assert shown["devices"] == "(2 devices, not returned; see outcomes)"
+    assert shown["secret_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert (shown["state"], shown["return_devices"]) == ("present", False)
+    assert secret_key not in json.dumps(result)
+    assert_no_secret(result)
+
+    single = run_module("device", {"name": "sw9", "_ansible_inject_invocation": True})
+    assert single["invocation"]["module_args"]["name"] == "sw9"
+
+
+def test_the_syslog_record_counts_the_devices_and_holds_no_secret(store, monkeypatch):
+    logged: list[str] = []
+    monkeypatch.setattr(
+        AnsibleModule, "log", lambda _module, msg, log_args=None: logged.append(msg)
+    )
+    # A real run always passes _ansible_no_log, which decides whether the record is written.
+    run_module("device", {"devices": switches(3), "_ansible_no_log": False})
+    assert len(logged) == 1
+    assert "devices=(3 items, not logged)" in logged[0]
+    assert "sw1" not in logged[0]
+    assert SECRET not in logged[0]
+
+    logged.clear()
+    run_module("device", {**CORE1, "name": "core9", "_ansible_no_log": False})
+    assert "name=core9" in logged[0]
+    assert "password=NOT_LOGGING_PARAMETER" in logged[0]
+    assert SECRET not in logged[0]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ import pytest
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services.config_schema import (
     TYPES,
+    Validator,
     normalize_schema,
     validate_variables,
+    validator_for,
 )
 
 # (type, given value, value handed to the template)
@@ -216,3 +218,52 @@ def test_malformed_schemas_are_refused(schema, sentence):
 def test_the_short_form_normalises_to_the_full_form():
     assert normalize_schema({"ip": "ipv4"}) == {"ip": {"type": "ipv4", "required": False}}
     assert normalize_schema(None) == {}
+
+
+_SHARED_SCHEMA = normalize_schema(
+    {
+        "host": {"type": "string", "required": True, "pattern": "[a-z0-9]+"},
+        "mask": {"type": "ipv4_netmask", "default": "255.255.255.0"},
+        "mtu": "int",
+    }
+)
+
+
+# (common, own): checking own over the checked common must equal checking the merged values.
+@pytest.mark.parametrize(
+    ("common", "own"),
+    [
+        (None, {"host": "r1"}),
+        ({"mask": "255.255.0.0"}, {"host": "r1"}),
+        ({"mask": "255.255.0.0"}, {"host": "r1", "mask": None}),
+        ({"mask": "255.0.255.0", "mtu": "x"}, {"host": "r1"}),
+        ({"mask": "255.0.255.0"}, {"host": "r1", "mask": "255.255.255.252"}),
+        ({"host": "r1"}, {"host": None}),
+        ({"hots": "r1", "mtu": 9000}, {"host": "R 1", "msk": "x", "hots": "r2"}),
+        ({"mtu": "1500"}, {}),
+    ],
+)
+def test_common_checked_once_gives_what_the_merged_values_give(common, own):
+    validator = Validator(_SHARED_SCHEMA)
+
+    def outcome(run):
+        try:
+            return run()
+        except ValidationError as exc:
+            return str(exc)
+
+    merged = outcome(lambda: validator.validate({**(common or {}), **own}))
+    shared = outcome(lambda: validator.validate(own, validator.share(common)))
+
+    assert shared == merged
+
+
+def test_remembered_checks_keep_types_and_problems_apart():
+    schema = normalize_schema({"on": "bool", "n": "int"})
+    validator = validator_for(schema)
+
+    assert validator.validate({"on": 1, "n": 1}) == {"on": True, "n": 1}
+    assert validator.validate({"on": True, "n": 1}) == {"on": True, "n": 1}
+    with pytest.raises(ValidationError, match="is a boolean, not an integer"):
+        validator.validate({"on": True, "n": True})
+    assert validator_for(normalize_schema({"on": "bool", "n": "int"})) is validator

@@ -245,7 +245,13 @@ def test_list_filters_any_of_within_all_of_across(store_url):
             [
                 {"name": "r1", "hostname": "h", "device_type": "router", "site": "a"},
                 {"name": "r2", "hostname": "h", "device_type": "router", "site": "b"},
-                {"name": "s1", "hostname": "h", "device_type": "switch", "site": "a"},
+                {
+                    "name": "s1",
+                    "hostname": "h",
+                    "device_type": "switch",
+                    "site": "a",
+                    "vendor": "v",
+                },
                 {"name": "f1", "hostname": "h", "device_type": "firewall", "groups": ["edge"]},
             ],
             None,
@@ -260,6 +266,8 @@ def test_list_filters_any_of_within_all_of_across(store_url):
         assert names(device_types=["router"], sites=["a"]) == ["r1"]
         assert names(groups=["edge"]) == ["f1"]
         assert names(statuses=["planned"]) == []
+        assert names(vendors=["v", "w"]) == ["s1"]
+        assert names(vendors=["v"], sites=["b"]) == []
 
 
 def test_bulk_reports_created_updated_unchanged(store_url, box):
@@ -312,6 +320,7 @@ def test_inventory_rows_give_every_field_but_secrets(store_url, core1, box):
         assert [r["name"] for r in DeviceService.inventory_rows(session, sites=["ams1"])] == [
             "core1"
         ]
+        assert DeviceService.inventory_rows(session, vendors=["cisco"]) == []
         device = DeviceService.get_device(session, core1)
         assert row == device_to_dict(device, ["core"], session.get(DeviceCredential, device.id))
     assert row["groups"] == ["core"]
