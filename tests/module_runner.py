@@ -41,11 +41,12 @@ def run_module(
     module = importlib.import_module(f"{MODULES}.{name}")
     full_args = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
     stdout = io.StringIO()
-    with patch_module_args(full_args), contextlib.redirect_stdout(stdout):
-        try:
-            module.main()
-        except SystemExit:
-            pass
+    with (
+        patch_module_args(full_args),
+        contextlib.redirect_stdout(stdout),
+        contextlib.suppress(SystemExit),
+    ):
+        module.main()
     result = json.loads(stdout.getvalue())
     failed = bool(result.get("failed"))
     if failed and not expect_failure:

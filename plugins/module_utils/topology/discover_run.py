@@ -63,8 +63,6 @@ class DiscoveryRun:
         self.register_unknown = register_unknown
         self.new_unknown = 0
         self.actor = actor or current_actor()
-        # The run's one timestamp: when it started, before any device was read.
-        self.now = utcnow()
         self.fetch = fetch or (lambda target: read_device(target, timeout, counters))
         self.devices: dict[int, Device] = {d.id: d for d in session.scalars(select(Device))}
         self.logins: dict[int, tuple[str | None, str | None, str | None]] = {}
@@ -149,11 +147,6 @@ class DiscoveryRun:
         self.index.add_device(device)
         return device.id
 
-    def store_reading(self, reading: Reading) -> None:
-        """Store a device's interfaces and that it answered, as soon as it was read."""
-        persist.save_interfaces(self.session, reading, self.now)
-        DeviceService.record_probe(self.session, reading.device_id, "reachable", self.now)
-
     def execute(self, roots: list[int], max_depth: int, workers: int) -> dict[str, Any]:
         """Walk, store what was seen, and return the run's result."""
         walk = Walk(
@@ -162,11 +155,10 @@ class DiscoveryRun:
             platform_of=self.platform_of,
             fetch=self.fetch,
             register=self.register if self.register_unknown else None,
-            on_read=self.store_reading,
             workers=workers,
         )
         result = walk.run(roots, max_depth)
-        now = self.now
+        now = utcnow()
         names = {device_id: device.name for device_id, device in self.devices.items()}
         run = TopologyRun(
             roots=[names[r] for r in roots], max_depth=max_depth, actor=self.actor, started_at=now
@@ -176,8 +168,11 @@ class DiscoveryRun:
 
         states = reconcile(result.observations, set(result.readings), names)
         persist.save_aliases(self.session, result.learned, now)
+        persist.save_interfaces(self.session, result, now)
         counts = persist.save_links(self.session, result, states, run, names, now)
         unknown, self.new_unknown = persist.save_unknown(self.session, result, run, now)
+        for device_id in result.readings:
+            DeviceService.record_probe(self.session, device_id, "reachable", now)
 
         run.errors = sorted(result.errors, key=lambda entry: entry["device"])
         run.ambiguous = [

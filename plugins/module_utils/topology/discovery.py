@@ -61,8 +61,6 @@ class Walk:
     fetch: Callable[[Target], Reading]
     # Register an unknown neighbour as a discovered device; return its id, or None.
     register: Callable[[Reading, Neighbor], int | None] | None = None
-    # Store what one device reported while the others are still being read.
-    on_read: Callable[[Reading], None] | None = None
     workers: int = 20
     result: WalkResult = field(default_factory=WalkResult)
     # Walk state: devices submitted, reads in flight, and the known neighbours of each read.
@@ -140,8 +138,6 @@ class Walk:
             listed.append(remote)
         for remote in dict.fromkeys(listed):
             self._lower(remote, self.result.depth[reading.device_id] + 1)
-        if self.on_read is not None:
-            self.on_read(reading)
 
     def _put_in_walk_order(self) -> None:
         """Order what was read by (depth, name), as level-by-level reading would have."""

@@ -27,7 +27,6 @@ from ansible_collections.isp.network.plugins.module_utils.topology.links import 
     LinkState,
     link_key,
 )
-from ansible_collections.isp.network.plugins.module_utils.topology.reading import Reading
 
 _CHUNK = 500
 
@@ -49,26 +48,29 @@ def save_aliases(session: Session, learned: dict[tuple[str, str], int], now: dat
     return len(learned)
 
 
-def save_interfaces(session: Session, reading: Reading, now: datetime) -> None:
-    """Store one read device's interfaces, keeping the previous counter sample."""
-    rows = session.scalars(
-        select(TopologyInterface).where(TopologyInterface.device_id == reading.device_id)
-    )
-    existing = {row.name: row for row in rows}
-    for name, data in reading.interfaces.items():
-        row = existing.get(name)
-        if row is None:
-            row = TopologyInterface(device_id=reading.device_id, name=name[:128])
-            session.add(row)
-        row.description = (data.get("description") or None) and data["description"][:255]
-        row.is_up = data.get("is_up")
-        row.speed, row.mtu = data.get("speed"), data.get("mtu")
-        row.duplex = data.get("duplex")
-        if data.get("rx_octets") is not None or data.get("tx_octets") is not None:
-            row.prev_rx_octets, row.prev_tx_octets = row.rx_octets, row.tx_octets
-            row.prev_counters_at = row.counters_at
-            row.rx_octets, row.tx_octets = data.get("rx_octets"), data.get("tx_octets")
-            row.counters_at = now
+def save_interfaces(session: Session, result: WalkResult, now: datetime) -> None:
+    """Store each read device's interfaces, keeping the previous counter sample."""
+    existing: dict[tuple[int, str], TopologyInterface] = {}
+    for chunk in _chunks(result.readings):
+        rows = session.scalars(
+            select(TopologyInterface).where(TopologyInterface.device_id.in_(chunk))
+        )
+        existing.update({(row.device_id, row.name): row for row in rows})
+    for device_id, reading in result.readings.items():
+        for name, data in reading.interfaces.items():
+            row = existing.get((device_id, name))
+            if row is None:
+                row = TopologyInterface(device_id=device_id, name=name[:128])
+                session.add(row)
+            row.description = (data.get("description") or None) and data["description"][:255]
+            row.is_up = data.get("is_up")
+            row.speed, row.mtu = data.get("speed"), data.get("mtu")
+            row.duplex = data.get("duplex")
+            if data.get("rx_octets") is not None or data.get("tx_octets") is not None:
+                row.prev_rx_octets, row.prev_tx_octets = row.rx_octets, row.tx_octets
+                row.prev_counters_at = row.counters_at
+                row.rx_octets, row.tx_octets = data.get("rx_octets"), data.get("tx_octets")
+                row.counters_at = now
 
 
 def save_links(
