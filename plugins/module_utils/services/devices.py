@@ -9,11 +9,11 @@ a ``SecretBox`` and never leave this layer except through ``get_credentials``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import (
@@ -57,6 +57,10 @@ __all__ = ["DeviceChange", "DeviceService", "DeviceStatus", "DeviceType", "devic
 
 # Probe results that prove the device answered on its management port.
 _SEEN = frozenset({Reachability.REACHABLE, Reachability.LOGIN_FAILED})
+# Ids per IN (...) list: well under the bound-parameter limits of SQLite and PostgreSQL.
+_CHUNK = 500
+
+Login = tuple[str | None, str | None, str | None]
 
 
 class DeviceService:
@@ -276,13 +280,7 @@ class DeviceService:
         Raises NotFoundError, or ValidationError for an unknown reachability value.
         """
         device = DeviceService.get_device(session, device_id)
-        try:
-            found = Reachability(reachability)
-        except ValueError:
-            raise ValidationError(
-                f"reachability {reachability!r} is not known; use one of "
-                f"{', '.join(member.value for member in Reachability)}"
-            ) from None
+        found = _reachability(reachability)
         when = when or utcnow()
         device.reachability = found
         device.last_checked = when
@@ -290,6 +288,41 @@ class DeviceService:
             device.last_seen = when
         session.flush()
         return device
+
+    @staticmethod
+    def record_probes(
+        session: Session, outcomes: Mapping[int, tuple[str, datetime | None]]
+    ) -> int:
+        """Record many probe results, ``{device_id: (reachability, when)}``; return how many.
+
+        Same rules as ``record_probe``, in one UPDATE per reachability and time. Raises
+        ValidationError or NotFoundError before anything is written.
+        """
+        groups: dict[tuple[Reachability, datetime], list[int]] = {}
+        now = utcnow()
+        for device_id, (reachability, when) in outcomes.items():
+            groups.setdefault((_reachability(reachability), when or now), []).append(device_id)
+        ids = sorted(outcomes)
+        known: set[int] = set()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            known.update(session.scalars(select(Device.id).where(Device.id.in_(chunk))))
+        missing = [device_id for device_id in ids if device_id not in known]
+        if missing:
+            raise NotFoundError(
+                f"device id {missing[0]!r} does not exist ({len(missing)} unknown in all); "
+                "list devices with isp.network.device_info"
+            )
+
+        for (found, when), members in groups.items():
+            values: dict[str, Any] = {"reachability": found, "last_checked": when}
+            if found in _SEEN:
+                values["last_seen"] = when
+            for start in range(0, len(members), _CHUNK):
+                chunk = members[start : start + _CHUNK]
+                session.execute(update(Device).where(Device.id.in_(chunk)).values(**values))
+        session.flush()
+        return len(ids)
 
     @staticmethod
     def get_credentials(
@@ -300,16 +333,53 @@ class DeviceService:
         Raises SecretKeyError when secrets are stored and ``box`` is missing or not the
         store's key.
         """
-        credential = session.get(DeviceCredential, device.id)
-        if credential is None:
-            return None, None, None
-        tokens = (credential.password_token, credential.enable_secret_token)
-        if not any(tokens):
-            return credential.username, None, None
-        if box is None:
-            raise missing_key_error()
-        box.check_store(session, write=False)
-        password, enable = (box.decrypt(token) if token else None for token in tokens)
-        return credential.username, password, enable
+        return DeviceService.get_credentials_many(session, [device], box)[device.id]
+
+    @staticmethod
+    def get_credentials_many(
+        session: Session, devices: Iterable[Device], box: SecretBox | None
+    ) -> dict[int, Login]:
+        """Return ``{device_id: (username, password, enable_secret)}`` decrypted, for drivers.
+
+        The key is checked against the store once for the whole batch. Raises SecretKeyError
+        before anything is decrypted when secrets are stored and ``box`` is missing or not
+        the store's key.
+        """
+        ids = sorted({device.id for device in devices})
+        stored: dict[int, DeviceCredential] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = session.scalars(
+                select(DeviceCredential).where(DeviceCredential.device_id.in_(chunk))
+            )
+            stored.update({row.device_id: row for row in rows})
+        if any(row.password_token or row.enable_secret_token for row in stored.values()):
+            if box is None:
+                raise missing_key_error()
+            box.check_store(session, write=False)
+
+        logins: dict[int, Login] = {}
+        for device_id in ids:
+            row = stored.get(device_id)
+            if row is None:
+                logins[device_id] = (None, None, None)
+                continue
+            password, enable = (
+                box.decrypt(token) if token and box else None
+                for token in (row.password_token, row.enable_secret_token)
+            )
+            logins[device_id] = (row.username, password, enable)
+        return logins
 
     inventory_rows = staticmethod(inventory_rows)
+
+
+def _reachability(value: str) -> Reachability:
+    """Return the Reachability named ``value``; raises ValidationError for an unknown one."""
+    try:
+        return Reachability(value)
+    except ValueError:
+        raise ValidationError(
+            f"reachability {value!r} is not known; use one of "
+            f"{', '.join(member.value for member in Reachability)}"
+        ) from None

@@ -16,10 +16,7 @@ from ansible_collections.isp.network.plugins.module_utils.secrets import SecretB
 from ansible_collections.isp.network.plugins.module_utils.services.audit import current_actor
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
-from ansible_collections.isp.network.plugins.module_utils.store.models.devices import (
-    Device,
-    DeviceCredential,
-)
+from ansible_collections.isp.network.plugins.module_utils.store.models.devices import Device
 from ansible_collections.isp.network.plugins.module_utils.store.models.topology import (
     TopologyAlias,
     TopologyRun,
@@ -65,10 +62,13 @@ class DiscoveryRun:
         self.actor = actor or current_actor()
         self.fetch = fetch or (lambda target: read_device(target, timeout, counters))
         self.devices: dict[int, Device] = {d.id: d for d in session.scalars(select(Device))}
-        self.logins: dict[int, tuple[str | None, str | None, str | None]] = {}
-        # Loaded in one query and held, so that each login read during the walk comes from
-        # the session's identity map instead of a query of its own.
-        self._credentials = list(session.scalars(select(DeviceCredential)))
+        # Every login decrypted up front, after one check of the key: a wrong or missing key
+        # is refused before the walk starts, and the walk itself runs no query per device.
+        self.logins = DeviceService.get_credentials_many(
+            session,
+            (d for d in self.devices.values() if str(d.status) not in _SKIPPED_STATUSES),
+            box,
+        )
         self.index = IdentityIndex()
         for device in self.devices.values():
             self.index.add_device(device)
@@ -80,8 +80,6 @@ class DiscoveryRun:
         device = self.devices.get(device_id)
         if device is None or str(device.status) in _SKIPPED_STATUSES:
             return None
-        if device_id not in self.logins:
-            self.logins[device_id] = DeviceService.get_credentials(self.session, device, self.box)
         username, password, enable = self.logins[device_id]
         return Target(
             id=device.id,
@@ -171,8 +169,9 @@ class DiscoveryRun:
         persist.save_interfaces(self.session, result, now)
         counts = persist.save_links(self.session, result, states, run, names, now)
         unknown, self.new_unknown = persist.save_unknown(self.session, result, run, now)
-        for device_id in result.readings:
-            DeviceService.record_probe(self.session, device_id, "reachable", now)
+        DeviceService.record_probes(
+            self.session, {device_id: ("reachable", now) for device_id in result.readings}
+        )
 
         run.errors = sorted(result.errors, key=lambda entry: entry["device"])
         run.ambiguous = [
