@@ -4,7 +4,8 @@
 
 ``DeviceService`` is the Python API; modules, the inventory plugin and tests all use it.
 Every change writes an audit event in the caller's transaction; secrets are encrypted with
-a ``SecretBox`` and never leave this layer except through ``get_credentials``.
+a ``SecretBox`` and never leave this layer except through ``get_credentials`` and
+``get_credentials_many``.
 """
 
 from __future__ import annotations
@@ -290,9 +291,7 @@ class DeviceService:
         return device
 
     @staticmethod
-    def record_probes(
-        session: Session, outcomes: Mapping[int, tuple[str, datetime | None]]
-    ) -> int:
+    def record_probes(session: Session, outcomes: Mapping[int, tuple[str, datetime | None]]) -> int:
         """Record many probe results, ``{device_id: (reachability, when)}``; return how many.
 
         Same rules as ``record_probe``, in one UPDATE per reachability and time. Raises
