@@ -133,12 +133,17 @@ class LabServer:
         return entries
 
     def status(self) -> list[dict]:
-        """Return one row per device: port, state, booted version and image, faults."""
+        """Return one row per device: port, state, booted version and image, faults.
+
+        A device is only reported ``up`` once its SSH port listens again: between the end of
+        its boot and the port opening it is ``booting``, so a caller that waits for ``up``
+        can connect at once.
+        """
         return [
             {
                 "name": name,
                 "port": device.port,
-                "state": device.state,
+                "state": _shown_state(device),
                 "listening": device.listener is not None,
                 "version": device.version,
                 "image": device.booted_image,
@@ -187,3 +192,9 @@ class LabServer:
 def _batches(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _shown_state(device) -> str:
+    if device.state == "up" and device.accepting and device.listener is None:
+        return "booting"
+    return device.state
