@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
@@ -61,7 +61,9 @@ _SEEN = frozenset({Reachability.REACHABLE, Reachability.LOGIN_FAILED})
 # Ids per IN (...) list: well under the bound-parameter limits of SQLite and PostgreSQL.
 _CHUNK = 500
 
-Login = tuple[str | None, str | None, str | None]
+# typing.Optional, not X | None: this alias is evaluated at runtime, and module_utils must
+# import on the older Pythons ansible-test's pylint judges them against.
+Login = tuple[Optional[str], Optional[str], Optional[str]]  # noqa: UP045
 
 
 class DeviceService:
