@@ -133,7 +133,11 @@ def run_export(module: Any) -> None:
         )
 
         content = TopologyService.export_topology(
-            session, params["format"], core=params["core"], title=params["title"]
+            session,
+            params["format"],
+            core=params["core"],
+            title=params["title"],
+            live=params["live"],
         )
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         changed = not _same_file(dest, data)

@@ -17,7 +17,11 @@ description:
   - V(json) (NetworkX node-link), V(graphml), V(gexf), V(dot), V(mermaid), V(drawio)
     (uncompressed), V(containerlab) (topology YAML) and V(csv) (one row per link).
   - V(svg) and V(png) need Graphviz's C(dot) program on the controller.
-  - The file is replaced only when its content changes. Every export writes an audit event.
+  - The file is replaced only when its content changes. Without O(live), an export leaves out
+    what every discovery run refreshes (when each link was last seen and its measured load),
+    so a second run over an unchanged network changes nothing and the file can be kept under
+    version control.
+  - Every export writes an audit event.
 extends_documentation_fragment:
   - isp.network.store
 attributes:
@@ -45,6 +49,13 @@ options:
     description: Title of the page, or name of the containerlab topology.
     type: str
     default: isp.network topology
+  live:
+    description:
+      - Include what every discovery run refreshes; each link's last sighting and the run
+        that saw it, its measured rate, and the most loaded links in the report.
+      - The file then changes with every discovery run.
+    type: bool
+    default: false
 seealso:
   - module: isp.network.topology_analyze
 author:
@@ -56,6 +67,12 @@ EXAMPLES = r"""
   isp.network.topology_export:
     format: html
     dest: /srv/reports/topology.html
+
+- name: Write the analysis with the most loaded links, refreshed by each discovery run
+  isp.network.topology_export:
+    format: report
+    dest: /srv/reports/topology.txt
+    live: true
 
 - name: Write a containerlab topology of the network
   isp.network.topology_export:
@@ -104,6 +121,7 @@ def main() -> None:
             "dest": {"type": "path", "required": True},
             "core": {"type": "list", "elements": "str"},
             "title": {"type": "str", "default": "isp.network topology"},
+            "live": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

@@ -122,13 +122,16 @@ class TopologyService:
         *,
         core: Iterable[str] | None = None,
         title: str = "isp.network topology",
+        live: bool = False,
         actor: str | None = None,
     ) -> str | bytes:
         """Return the stored topology in ``format`` (one of EXPORT_FORMATS), and audit it.
 
-        ``svg`` and ``png`` return bytes; every other format returns text. Raises
-        ValidationError for an unknown format, or for ``svg``/``png`` when Graphviz's
-        ``dot`` is not installed.
+        Without ``live`` the export leaves out what every discovery run refreshes (when a
+        link was last seen, by which run, and its measured load), so it changes only when
+        the network does. ``svg`` and ``png`` return bytes; every other format returns
+        text. Raises ValidationError for an unknown format, or for ``svg``/``png`` when
+        Graphviz's ``dot`` is not installed.
         """
         from ansible_collections.isp.network.plugins.module_utils.topology.exports import render
 
@@ -138,6 +141,8 @@ class TopologyService:
             )
         report = TopologyService.analyze_topology(session, core)
         topology = data.load_topology(session)
+        if not live:
+            data.drop_live_data(topology, report)
         content = render(format, topology, report, title=title)
         AuditService.record(
             session,

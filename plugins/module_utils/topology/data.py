@@ -58,6 +58,18 @@ def load_topology(session: Session, include_stale: bool = False) -> dict[str, An
     }
 
 
+# What each discovery run refreshes: left out of exports that should change only with the network.
+LIVE_LINK_FIELDS = ("last_seen", "last_run_id", "rate_bps")
+
+
+def drop_live_data(topology: dict[str, Any], report: dict[str, Any]) -> None:
+    """Remove the fields every discovery run refreshes from ``topology`` and ``report``."""
+    for link in topology["links"]:
+        for field in LIVE_LINK_FIELDS:
+            link.pop(field, None)
+    report["utilisation"] = {**report["utilisation"], "measured_links": None, "top": []}
+
+
 def _ports(session: Session, ids: set[int]) -> dict[tuple[int, str], TopologyInterface]:
     found: dict[tuple[int, str], TopologyInterface] = {}
     items = sorted(ids)

@@ -63,6 +63,9 @@ def report_text(report: dict[str, Any]) -> str:
     lines += ["", f"Most central devices (betweenness, {between['method']})"]
     lines += [f"  {entry['device']}: {entry['value']:.4f}" for entry in between["top"]]
     load = report["utilisation"]
+    if load["measured_links"] is None:
+        lines += ["", "Most loaded links", "  left out: export with live data to include them"]
+        return "\n".join(lines) + "\n"
     lines += ["", f"Most loaded links ({load['measured_links']} measured)"]
     lines += [
         f"  {entry['link']}: {entry['utilisation']:.2%} of {entry['capacity_bps'] / 1e6:g} Mb/s"

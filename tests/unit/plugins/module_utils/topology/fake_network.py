@@ -33,6 +33,8 @@ class FakeNetwork:
     external: list[dict] = field(default_factory=list)
     speeds: dict[tuple[str, str], int] = field(default_factory=dict)
     failing: set[str] = field(default_factory=set)
+    # Octets a port counts in and out between two reads of its device.
+    traffic: dict[tuple[str, str], int] = field(default_factory=dict)
     # What each device calls itself in LLDP (default: its name).
     system_names: dict[str, str] = field(default_factory=dict)
     reads: list[str] = field(default_factory=list)
@@ -59,6 +61,9 @@ class FakeNetwork:
                     "duplex": "full",
                     "is_up": True,
                 }
+                if (here, port) in self.traffic:
+                    octets = self.traffic[(here, port)] * self.reads.count(here)
+                    reading.interfaces[port].update(rx_octets=octets, tx_octets=octets)
                 if (there, far) in self.silent:
                     continue
                 reading.neighbors.append(

@@ -161,6 +161,28 @@ def test_hostile_lldp_names_are_stored_cleaned_and_never_registered(session):
     assert "<img src=x" not in page.split('id="topology-data"')[0].split("<script>")[-1]
 
 
+def test_exports_change_only_with_the_network_unless_live_data_is_asked_for(session):
+    network, _ = isp_small()
+    a, ai, *_ = network.links[0]
+    network.traffic[(a, ai)] = 10**9
+    ids = network.register(session)
+    _discover(session, network, ids)
+    first = {kind: TopologyService.export_topology(session, kind) for kind in ("json", "report")}
+    first_live = TopologyService.export_topology(session, "json", live=True)
+
+    _discover(session, network, ids)
+
+    again = {kind: TopologyService.export_topology(session, kind) for kind in ("json", "report")}
+    assert again == first
+    assert "last_seen" not in again["json"]
+    assert "left out" in again["report"]
+    live_json = TopologyService.export_topology(session, "json", live=True)
+    assert live_json != first_live
+    assert '"rate_bps"' in live_json
+    live_report = TopologyService.export_topology(session, "report", live=True)
+    assert f"{a}:{ai}" in live_report.split("Most loaded links (1 measured)")[1]
+
+
 def test_ambiguous_neighbours_are_reported_with_their_candidates(session):
     network = FakeNetwork(
         devices={"core1": {"role": "core"}},
