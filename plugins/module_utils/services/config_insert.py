@@ -137,7 +137,7 @@ def store_many(
 
     highest = session.exec(select(func.max(DeviceConfiguration.id))).one() or 0
     _insert(session, new, kind, actor)
-    ids = _new_ids(session, highest, kind)
+    ids = _new_ids(session, highest, kind, new)
     by_device = {draft.device_id: version for draft, version in new}
     for draft, (values, created) in zip(drafts, results, strict=True):
         if created:
@@ -198,10 +198,19 @@ def _template_values(template: ConfigTemplate | None) -> dict[str, Any]:
     }
 
 
-def _new_ids(session: Session, after: int, kind: ConfigKind) -> dict[tuple[int, int], int]:
-    # Row ids only grow (SQLite rowids while the write lock is held, PostgreSQL sequences),
-    # so the rows just inserted are among those above the highest id seen before; rows of
-    # other devices committed meanwhile are dropped by the caller's (device, version) lookup.
+def _new_ids(
+    session: Session, after: int, kind: ConfigKind, new: list[tuple[ConfigDraft, int]]
+) -> dict[tuple[int, int], int]:
+    # SQLite gives each inserted row the highest rowid plus one, and this session holds the
+    # write lock since it began, so the rows just inserted are numbered after ``after`` in
+    # insertion order. PostgreSQL sequences only grow: the new rows are among those above the
+    # highest id seen before; rows of other devices committed meanwhile are dropped by the
+    # caller's (device, version) lookup.
+    if session.get_bind().dialect.name == "sqlite":
+        return {
+            (draft.device_id, version): after + offset
+            for offset, (draft, version) in enumerate(new, start=1)
+        }
     table = DeviceConfiguration
     rows = session.exec(
         select(table.id, table.device_id, table.version).where(table.id > after, table.kind == kind)

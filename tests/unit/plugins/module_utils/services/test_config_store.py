@@ -150,8 +150,7 @@ def test_configurations_record_their_template(session):
 
 
 def test_generate_for_many_devices_stores_them_in_bulk(session):
-    for name in ("r1", "r2", "r3"):
-        _device(session, name)
+    ids = {name: _device(session, name).id for name in ("r3", "r1", "r2")}
     template = _template(session)
     devices = {name: {"hostname": name} for name in ("r1", "r2", "r3")}
 
@@ -177,8 +176,13 @@ def test_generate_for_many_devices_stores_them_in_bulk(session):
         ("base 1.0.0: 3 devices", ["r1", "r2", "r3"]),
         ("base 1.0.0: 1 device", ["r2"]),
     ]
-    newest = {row.id for row in session.exec(select(DeviceConfiguration))}
-    assert {g.id for g in second} <= newest
+    # Each returned id is the row of that device and version, new or unchanged.
+    for generated in [*first, *second]:
+        row = session.get(DeviceConfiguration, generated.id)
+        assert (row.device_id, row.version) == (
+            ids[generated.device],
+            generated.version,
+        )
 
 
 def test_generate_reports_every_failing_device_and_stores_nothing(session):
