@@ -84,6 +84,18 @@ def test_rediscovery_marks_vanished_links_stale_and_runs_can_be_compared(session
     first = _discover(session, network, ids)
     again = _discover(session, network, ids)
     assert again["changed"] is False
+    assert (again["links"]["updated"], again["links"]["changed"]) == (len(network.links), 0)
+
+    a, ai, *_ = network.links[0]
+    network.speeds[(a, ai)] = 100
+    slower = _discover(session, network, ids)
+    assert (slower["changed"], slower["links"]["changed"]) == (True, 1)
+    speeds = {
+        (link[end], link[f"{end}_interface"]): link[f"{end}_speed"]
+        for link in TopologyService.list_links(session)
+        for end in "ab"
+    }
+    assert speeds[(a, ai)] == 100
 
     network.links.remove(("acc4", "GigabitEthernet1/0/48", "acc5", "GigabitEthernet1/0/49"))
     network.links.append(("acc4", "GigabitEthernet1/0/47", "acc5", "GigabitEthernet1/0/50"))
@@ -97,7 +109,7 @@ def test_rediscovery_marks_vanished_links_stale_and_runs_can_be_compared(session
     diff = TopologyService.diff_runs(session, first["run"]["id"], third["run"]["id"])
     assert diff["added"] == ["acc4:GigabitEthernet1/0/47 - acc5:GigabitEthernet1/0/50"]
     assert diff["removed"] == ["acc4:GigabitEthernet1/0/48 - acc5:GigabitEthernet1/0/49"]
-    assert len(TopologyService.list_runs(session)) == 3
+    assert len(TopologyService.list_runs(session)) == 4
 
 
 def test_a_renamed_device_is_matched_by_the_alias_learned_before(session):
