@@ -38,9 +38,9 @@ test: setup lint
 demo: setup
 	tools/run-demo
 
-# make bench BENCH_ARGS='--quick --only NAME'
+# make bench BENCH_ARGS='--quick --only NAME'; tools/run-bench gives it a throwaway PostgreSQL.
 bench: setup
-	$(PY) -m bench $(BENCH_ARGS)
+	VENV=$(VENV) tools/run-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .collections .demo build

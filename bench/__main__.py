@@ -28,7 +28,7 @@ def run_one(name: str, quick: bool) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks, print the table, write bench/RESULTS.md; return 0 (a measurement)."""
+    """Run the benchmarks, print the table, update bench/RESULTS.md; return 0 (a measurement)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller inputs")
     parser.add_argument("--only", metavar="NAME", action="append", help="run only bench_NAME")
@@ -42,13 +42,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no benchmark named {unknown}; known: {', '.join(names) or 'none'}")
         names = [n for n in names if n in args.only]
 
-    rows = []
+    rows_by_name = {}
     for name in names:
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        rows.extend(run_one(name, args.quick))
+        rows_by_name[name] = run_one(name, args.quick)
+    rows = [row for found in rows_by_name.values() for row in found]
 
     print(text_table(rows))
-    write_results(rows, args.output)
+    write_results(rows_by_name, args.output, args.quick)
     print(f"\nwrote {args.output}")
 
     missed = [row for row in rows if not row["ok"]]

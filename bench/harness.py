@@ -6,6 +6,7 @@ import dataclasses
 import multiprocessing
 import os
 import platform
+import re
 import subprocess
 import time
 import tracemalloc
@@ -137,13 +138,20 @@ def text_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def markdown(rows: Sequence[Mapping[str, Any]], now: datetime | None = None) -> str:
-    """Return bench/RESULTS.md: the date, the machine, then the rows as a markdown table."""
-    now = now or datetime.now(UTC)
+HEADER = [
+    "# Benchmark results",
+    "",
+    "One section per benchmark module, each from its own latest run: `make bench` runs them",
+    "all, `make bench BENCH_ARGS='--only NAME'` runs one again and keeps the other sections.",
+]
+
+
+def section(name: str, rows: Sequence[Mapping[str, Any]], quick: bool, now: datetime) -> str:
+    """Return the markdown section of benchmark ``name``: when, where, how, and its rows."""
     lines = [
-        "# Benchmark results",
+        f"## {name}",
         "",
-        f"- date: {now:%Y-%m-%d %H:%M} UTC",
+        f"- date: {now:%Y-%m-%d %H:%M} UTC ({'--quick' if quick else 'full size'})",
         f"- machine: {machine()}",
         "",
         "| " + " | ".join(COLUMNS) + " |",
@@ -155,6 +163,24 @@ def markdown(rows: Sequence[Mapping[str, Any]], now: datetime | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-def write_results(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
-    """Write the markdown results to ``path``."""
-    path.write_text(markdown(rows))
+def sections_of(text: str) -> dict[str, str]:
+    """Return the sections of a results file by benchmark name (none for an older layout)."""
+    found: dict[str, str] = {}
+    for part in re.split(r"^(?=## )", text, flags=re.MULTILINE)[1:]:
+        found[part[3:].split("\n", 1)[0].strip()] = part.rstrip("\n") + "\n"
+    return found
+
+
+def write_results(
+    rows_by_name: Mapping[str, Sequence[Mapping[str, Any]]],
+    path: Path,
+    quick: bool,
+    now: datetime | None = None,
+) -> None:
+    """Write ``path`` with a section per benchmark run now, keeping the others' sections."""
+    now = now or datetime.now(UTC)
+    kept = sections_of(path.read_text()) if path.exists() else {}
+    for name, rows in rows_by_name.items():
+        kept[name] = section(name, rows, quick, now)
+    body = "\n".join(kept[name] for name in sorted(kept))
+    path.write_text("\n".join(HEADER) + "\n\n" + body)
