@@ -61,6 +61,13 @@ class LabClient:
         """Set how long a reload keeps devices (one, or all) unreachable."""
         self._ask("reload_seconds", devices=[device] if device else None, value=seconds)
 
+    def set_revert_minute_seconds(self, seconds: float, device: str | None = None) -> None:
+        """Set how many seconds one minute of a revert timer lasts on devices (one, or all).
+
+        Timers already running keep the length they were started with.
+        """
+        self._ask("revert_minute_seconds", devices=[device] if device else None, value=seconds)
+
     def napalm_args(self, name: str) -> dict:
         """Return keyword arguments for a NAPALM `ios` driver connecting to a device."""
         entry = self.device(name)
@@ -120,11 +127,13 @@ def start_lab(
     base_port: int = 0,
     reload_seconds: float | None = 0.5,
     latency: float | None = None,
+    revert_minute_seconds: float = 60.0,
 ) -> LocalLab:
     """Start a lab in a background thread and return it once every port is open.
 
     `base_port=0` gives every device a free port. `reload_seconds` and `latency` override
-    the topology's values for every device (None keeps them).
+    the topology's values for every device (None keeps them). `revert_minute_seconds` is
+    how long one minute of a revert timer (`configure ... revert timer N`) lasts.
     """
     from lab.server import LabServer
 
@@ -137,7 +146,9 @@ def start_lab(
         asyncio.set_event_loop(loop)
         server_box["loop"] = loop
         try:
-            server = LabServer(spec, Path(state_dir), base_port, reload_seconds, latency)
+            server = LabServer(
+                spec, Path(state_dir), base_port, reload_seconds, latency, revert_minute_seconds
+            )
             server_box["server"] = server
             loop.run_until_complete(server.start())
         except (OSError, ValueError) as error:

@@ -60,13 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--detach", action="store_true", help="run in the background (pid file)")
     up.add_argument("--reload-seconds", type=float, help="override every device's reload time")
     up.add_argument("--latency", type=float, help="seconds added to every answer")
+    up.add_argument(
+        "--revert-minute-seconds",
+        type=float,
+        default=60.0,
+        help="seconds one minute of a revert timer lasts (default 60)",
+    )
     up.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     sub("down", "stop the lab")
     sub("status", "show every device of the lab")
     fault = sub("fault", "switch a fault on or off: " + ", ".join(FAULTS))
     fault.add_argument("device")
     fault.add_argument("fault", choices=list(FAULTS))
-    fault.add_argument("value", nargs="?", help="the fault's value (drop_on, latency, reject_line)")
+    fault.add_argument(
+        "value",
+        nargs="?",
+        help="the fault's value (drop_on, latency, reject_line, hostile_names, huge_output)",
+    )
     fault.add_argument("--off", action="store_true")
     inventory = sub("inventory", "print the devices as YAML for bulk device registration")
     inventory.add_argument("--out", type=Path)
@@ -119,7 +129,14 @@ def _up(args: argparse.Namespace) -> None:
         return
     from lab.server import LabServer
 
-    server = LabServer(topology, state, args.base_port, args.reload_seconds, args.latency)
+    server = LabServer(
+        topology,
+        state,
+        args.base_port,
+        args.reload_seconds,
+        args.latency,
+        args.revert_minute_seconds,
+    )
     try:
         asyncio.run(_serve(server, quiet=args.quiet))
     except OSError as error:
@@ -161,6 +178,7 @@ def _detach(args: argparse.Namespace, state: Path) -> None:
         command += ["--reload-seconds", str(args.reload_seconds)]
     if args.latency is not None:
         command += ["--latency", str(args.latency)]
+    command += ["--revert-minute-seconds", str(args.revert_minute_seconds)]
     (state / control.RUNTIME_FILE).unlink(missing_ok=True)
     log = (state / "lab.log").open("ab")
     child = subprocess.Popen(

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lab import rollback
 from lab.confmodel import Config, Node
 from lab.faults import Faults
 from lab.flash import Flash, split_path
@@ -32,6 +33,10 @@ class Device:
         self.flash = Flash(self.dir / "flash", spec.flash_size)
         self.faults = Faults()
         self.reload_seconds = spec.reload_seconds
+        # A rollback-confirmed change waiting for `configure confirm`, and how long one
+        # minute of its revert timer lasts (`start_lab(revert_minute_seconds=...)`).
+        self.pending_change: rollback.PendingChange | None = None
+        self.revert_minute_seconds = 60.0
         self.running = Config()
         self.booted_image = spec.image
         self.version = spec.version
@@ -146,6 +151,7 @@ class Device:
             chosen = await self._other_image(chosen)
         if chosen is not None:
             self.booted_image, self.version = chosen
+        rollback.forget(self)
         self.set_running(startup)
         self._save_meta()
         self.boot_time = time.time()
@@ -161,11 +167,12 @@ class Device:
                 return name, info.version
         return chosen
 
-    def schedule(self, coroutine) -> None:
-        """Run a coroutine in the background, keeping a reference until it ends."""
+    def schedule(self, coroutine) -> asyncio.Task:
+        """Run a coroutine in the background, keeping a reference until it ends; return it."""
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def begin_reload(self) -> None:
         """Start a reload now; it goes on in the background."""

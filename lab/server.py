@@ -27,8 +27,10 @@ class LabServer:
         base_port: int = 0,
         reload_seconds: float | None = None,
         latency: float | None = None,
+        revert_minute_seconds: float = 60.0,
     ) -> None:
         self.topology = topology
+        self.revert_minute_seconds = revert_minute_seconds
         self.state_dir = Path(state_dir)
         self.base_port = base_port
         self.devices: dict[str, Device] = {}
@@ -66,6 +68,7 @@ class LabServer:
         for count, spec in enumerate(self.topology.devices.values(), start=1):
             device = Device(spec, self.topology, self.state_dir, self.devices)
             device.host_key = key
+            device.revert_minute_seconds = self.revert_minute_seconds
             if self.base_port:
                 device.port = self.base_port + spec.index
             device.prepare()
@@ -154,7 +157,7 @@ class LabServer:
         ]
 
     async def handle(self, request: dict) -> dict:
-        """Answer one control request (status, inventory, fault, reload_seconds, down)."""
+        """Answer one control request (status, inventory, fault, clear, timings, down)."""
         op = request.get("op")
         if op == "status":
             return {"ok": True, "devices": self.status()}
@@ -185,6 +188,10 @@ class LabServer:
         if op == "reload_seconds":
             for name in names:
                 self.devices[name].reload_seconds = float(request["value"])
+            return {"ok": True}
+        if op == "revert_minute_seconds":
+            for name in names:
+                self.devices[name].revert_minute_seconds = float(request["value"])
             return {"ok": True}
         return {"ok": False, "error": f"unknown request {op!r}"}
 

@@ -22,6 +22,8 @@ class Session:
 
     def __init__(self, device: Device, write: Callable[[str], None], drop: Callable[[], None]):
         self.device = device
+        # The login name: the topology's user is the only one a device accepts.
+        self.user = device.spec.username
         self.privileged = not device.spec.enable_secret
         self.editor: Editor | None = None
         self.question: Question | None = None

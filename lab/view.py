@@ -167,7 +167,7 @@ def neighbors(device: Device) -> list[Neighbor]:
             found.append(
                 Neighbor(
                     local=ifnames.short(state.name),
-                    name=peer.hostname,
+                    name=peer.faults.reported_name(peer.hostname),
                     port=ifnames.short(peer_port),
                     port_description=_settings(peer, peer_port).get("description", ""),
                     chassis=peer.spec.mac,

@@ -21,7 +21,12 @@ PG_URL_ENV = "ISP_NETWORK_TEST_PG_URL"
 def _isolated_environment(tmp_path, monkeypatch):
     """Never touch the user's default store or key; close pooled connections afterwards."""
     monkeypatch.setenv("ISP_NETWORK_STORE_URL", f"sqlite:///{tmp_path / 'default-store.db'}")
-    for name in ("ISP_NETWORK_SECRET_KEY", "ISP_NETWORK_SECRET_KEY_FILE", "ISP_NETWORK_ACTOR"):
+    for name in (
+        "ISP_NETWORK_SECRET_KEY",
+        "ISP_NETWORK_SECRET_KEY_FILE",
+        "ISP_NETWORK_ACTOR",
+        "ISP_NETWORK_TENANT",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield
     dispose_engines()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from lab.commands import config, files, show, system
+from lab.commands import config, files, revert, show, system
 from lab.commands.config import apply_config_line
 
 Handler = Callable[..., Awaitable]
@@ -35,14 +35,14 @@ _TABLE: list[tuple[tuple[str, ...], Handler, bool]] = [
     (("show", "startup-config"), show.startup_config, True),
     (("show", "bootvar"), show.boot, True),
     (("show", "boot"), show.boot, True),
-    (("show", "archive", "config", "rollback", "timer"), config.rollback_timer, True),
+    (("show", "archive", "config", "rollback", "timer"), revert.rollback_timer, True),
     (("show", "archive", "config", "differences"), config.differences, True),
     (("show", "archive", "config", "incremental-diffs"), config.incremental, True),
     (("show", "archive"), config.archive, True),
     (("show", "flash:"), files.dir_, True),
     (("configure", "replace"), config.configure_replace, True),
-    (("configure", "confirm"), config.configure_confirm, True),
-    (("configure", "revert"), config.configure_confirm, True),
+    (("configure", "confirm"), revert.configure_confirm, True),
+    (("configure", "revert"), revert.configure_revert, True),
     (("configure",), config.configure_terminal, True),
     (("copy",), config.copy, True),
     (("write",), config.write, True),

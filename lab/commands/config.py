@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lab.commands import paths
+from lab import rollback
+from lab.commands import paths, revert
 from lab.confmodel import Config, diff
 from lab.grammar import GLOBAL, Editor, InvalidInput, parse
 from lab.replies import Question
@@ -80,31 +81,37 @@ async def configure_terminal(session: Session, args: list[str]) -> str:
     """configure terminal."""
     if args and not "terminal".startswith(args[0].lower()):
         return session.invalid("configure " + " ".join(args))
+    if len(args) > 1:
+        return await revert.configure_terminal_timed(session, args[1:])
     session.config_editor()
     return "Enter configuration commands, one per line.  End with CNTL/Z."
 
 
 async def configure_replace(session: Session, args: list[str]):
-    """configure replace FILE [force] [revert trigger error] ..."""
+    """configure replace FILE [force] [revert trigger error] [timer N]."""
     if not args:
         return session.invalid("configure replace")
+    minutes = revert.timer_minutes(session, args[1:])
+    if isinstance(minutes, str):
+        return minutes
     source = args[0]
     try:
         text = paths.read(session.device, source)
     except paths.PathError as error:
         return str(error)
     if "force" in [arg.lower() for arg in args[1:]]:
-        return _replace(session, text)
+        return _replace(session, text, minutes)
 
     async def answer(reply: str):
         if reply.strip().lower() in ("y", "yes"):
-            return _replace(session, text)
+            return _replace(session, text, minutes)
         return ""
 
     return Question(REPLACE_QUESTION, answer)
 
 
-def _replace(session: Session, text: str) -> str:
+def _replace(session: Session, text: str, minutes: int | None = None) -> str:
+    # With `minutes`, the replace is a rollback-confirmed change (`... timer N`).
     device = session.device
     target, failed = target_config(device, text)
     if failed:
@@ -118,6 +125,8 @@ def _replace(session: Session, text: str) -> str:
         headers = {node.text for node in half}
         rest = [node for node in device.running.root.children if node.text not in headers]
         target.root.children = half + rest
+    if minutes is not None:
+        rollback.start(device, session.user, minutes)
     device.set_running(target)
     return "Total number of passes: 1\nRollback Done"
 
@@ -167,11 +176,6 @@ async def archive(session: Session, args: list[str]) -> str:
     if session.device.running.block("archive") is None:
         return "Archive feature not enabled"
     return "The maximum archive configurations allowed is 10.\n Archive #  Name\n   1"
-
-
-async def rollback_timer(session: Session, args: list[str]) -> str:
-    """show archive config rollback timer."""
-    return "%No Rollback Confirmed Change pending"
 
 
 async def differences(session: Session, args: list[str]) -> str:
@@ -227,8 +231,3 @@ async def incremental(session: Session, args: list[str]) -> str:
     if len(out) == 1:
         return "!List of Commands:\nend\n!No changes were found"
     return "\n".join([*out, "end"])
-
-
-async def configure_confirm(session: Session, args: list[str]) -> str:
-    """configure confirm / configure revert."""
-    return "%No Rollback Confirmed Change pending"

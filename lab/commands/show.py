@@ -40,7 +40,8 @@ async def version(session: Session, args: list[str]) -> str:
             "",
             "ROM: IOS-XE ROMMON",
             "",
-            f"{device.hostname} uptime is {_uptime(time.time() - device.boot_time)}",
+            f"{device.faults.reported_name(device.hostname)} uptime is "
+            f"{_uptime(time.time() - device.boot_time)}",
             "System returned to ROM by Reload Command",
             f'System image file is "flash:{device.booted_image}"',
             "Last reload reason: Reload Command",
@@ -53,6 +54,7 @@ async def version(session: Session, args: list[str]) -> str:
             f"{spec.flash_size // 1024}K bytes of flash memory at bootflash:.",
             "",
             "Configuration register is 0x2102",
+            device.faults.filler(),
         ]
     )
 
@@ -214,7 +216,8 @@ async def lldp_neighbors(session: Session, args: list[str]) -> str:
             return session.invalid("show lldp neighbors " + " ".join(args))
         records = [record for record in records if record.local == ifnames.short(name)]
     if detail:
-        return _lldp_detail(records)
+        garbled = _GARBLED if session.device.faults.garbled_lldp else ""
+        return _lldp_detail(records).replace("\nTotal entries", garbled + "\nTotal entries")
     lines = [
         "Capability codes:",
         "    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device",
@@ -227,6 +230,30 @@ async def lldp_neighbors(session: Session, args: list[str]) -> str:
         lines.append(f"{name:<20}{record.local:<15}{120:<11}{record.enabled:<16}{record.port}")
     lines += ["", f"Total entries displayed: {len(records)}"]
     return "\n".join(lines)
+
+
+# A record the way a broken LLDP agent might print it: no local interface, a name with
+# escape sequences and template markers, unknown capability codes, a line of junk.
+_GARBLED = "\n".join(
+    [
+        SEPARATOR,
+        "Chassis id: \x1b[31m{{ chassis }}\x1b[0m",
+        "Port id: Gi9/9/9\x00\x07",
+        "Port Description: {% raw %}",
+        "System Name: {{ 7*7 }}\x1b]0;owned\x07",
+        "",
+        "System Description: ",
+        "\x1b[2J\x1b[H{{ lookup('pipe', 'id') }}",
+        "",
+        "Time remaining: -1 seconds",
+        "System Capabilities: Z,Q",
+        "Enabled Capabilities: Z",
+        "Management Addresses:",
+        "    IP: 999.1.1.{{ 7*7 }}",
+        "\x01\x02\x03 %%%% malformed %%%%",
+        "",
+    ]
+)
 
 
 def _lldp_detail(records: list[view.Neighbor]) -> str:
@@ -264,6 +291,9 @@ async def running_config(session: Session, args: list[str]) -> str:
     """show running-config [all]."""
     device = session.device
     body = device.running.render()
+    filler = device.faults.filler()
+    if filler:
+        body = body.replace("\nend", "\n" + filler + "end", 1) if "\nend" in body else body + filler
     return (
         f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n"
         f"!\n! Last configuration change at {_stamp(device.last_change)}\n{body}"

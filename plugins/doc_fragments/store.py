@@ -33,6 +33,20 @@ options:
         E(ISP_NETWORK_SECRET_KEY) are not set.
       - When not set, E(ISP_NETWORK_SECRET_KEY_FILE) is used.
     type: path
+  store_tenant:
+    description:
+      - Limit this task to one tenant's objects (the reseller case). The task then sees and
+        changes only the devices and address pools whose C(tenant) is this value, and the
+        addresses, prefixes, credentials, configurations and firmware updates that belong
+        to them; another tenant's object is reported exactly as a missing one.
+      - Objects the task creates get this tenant; a C(tenant) option naming another tenant
+        fails. Objects without a tenant (shared infrastructure) are outside every scope.
+      - When not set, E(ISP_NETWORK_TENANT) is used; when neither is set (or both are
+        empty), the task sees every object.
+      - Set it where the automation runs (an AWX credential, the environment,
+        C(module_defaults)), not in the tasks of a playbook a tenant may edit.
+    type: str
+    version_added: 0.1.0
 notes:
   - "Modules of this collection run on the controller: use them with C(connection: local) or
     C(delegate_to: localhost)."

@@ -44,12 +44,28 @@ options:
     type: str
     env:
       - name: ISP_NETWORK_STORE_URL
+  store_tenant:
+    description:
+      - Only the devices of this tenant are read (the reseller case), with the same tenant
+        scope as the C(store_tenant) option of the isp.network modules. Devices of other
+        tenants, and devices without a tenant, are not in the inventory, nor are the groups
+        only they are in.
+      - When not set, E(ISP_NETWORK_TENANT) is used; when neither is set (or both are
+        empty), every device is read.
+      - Set it where the inventory source runs (an AWX credential), not in a file a tenant
+        may edit.
+    type: str
+    env:
+      - name: ISP_NETWORK_TENANT
+    version_added: 0.1.0
   credentials:
     description:
       - Give each device that has stored credentials V(ansible_user), V(ansible_password) and
         V(ansible_become_password) (its enable secret), decrypted with the secret key.
       - When false, no credential is read from the store at all.
       - Credentials are never written to the inventory cache; they are decrypted on every run.
+      - C(ansible-inventory --list) and C(--host) then print them, and Ansible's log file
+        (C(log_path)), when one is set, keeps a copy of what they print.
     type: bool
     default: false
   secret_key:
@@ -271,6 +287,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         url = store.resolve_url(self.get_option("store_url"))
         shown = store.safe_url(url)
+        tenant = self.get_option("store_tenant") or None
+        if tenant:
+            display.vvv(f"{self.NAME}: limited to the devices of tenant {tenant!r}")
         if self.get_option("credentials"):
             data = store.read_devices(
                 url,
@@ -278,18 +297,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.get_option("secret_key"),
                 self.get_option("secret_key_file"),
                 credentials=True,
+                tenant=tenant,
             )
             return data, f"{shown} (with credentials, not cached)"
 
         use_cache = bool(self.get_option("cache"))
         wanted = sorted((key, sorted(values)) for key, values in filters.items())
-        key = self.get_cache_key(f"{path}|{shown}|{wanted}|{_CACHE_FORMAT}")
+        # The scope is part of the key: one tenant's run never reads another's cache entry.
+        key = self.get_cache_key(f"{path}|{shown}|{tenant}|{wanted}|{_CACHE_FORMAT}")
         if use_cache and cache:
             try:
                 return self._cache[key], f"the cache of {shown}"
             except KeyError:
                 display.vvv(f"{self.NAME}: nothing cached for {path} yet")
-        data = store.read_devices(url, filters)
+        data = store.read_devices(url, filters, tenant=tenant)
         if use_cache:
             self._cache[key] = data
         return data, shown

@@ -46,6 +46,17 @@ options:
     type: str
     env:
       - name: ISP_NETWORK_STORE_URL
+  store_tenant:
+    description:
+      - Look only in the pools of this tenant (the reseller case), with the same tenant scope
+        as the C(store_tenant) option of the isp.network modules. A pool of another tenant,
+        or one without a tenant, is reported as not in the store.
+      - When not set, E(ISP_NETWORK_TENANT); when neither is set (or both are empty), every
+        pool.
+    type: str
+    env:
+      - name: ISP_NETWORK_TENANT
+    version_added: 0.1.0
 seealso:
   - module: isp.network.ip_address
   - module: isp.network.ip_address_info
@@ -106,10 +117,12 @@ class LookupModule(LookupBase):
             safe_url,
             session_scope,
         )
+        from ansible_collections.isp.network.plugins.module_utils.store.tenancy import set_scope
 
         values = []
         try:
             with session_scope(self.get_option("store_url"), write=False) as session:
+                set_scope(session, self.get_option("store_tenant"))
                 for pool in terms:
                     held = IPPoolService.owner_addresses(session, pool, owner_id, owner_type)
                     display.vvv(

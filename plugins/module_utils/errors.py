@@ -9,11 +9,35 @@ API lets them propagate. No message ever contains a secret.
 
 from __future__ import annotations
 
+import re
+
+# A run of more than this many characters without a space is a value a caller gave (an
+# over-long name), shown by its start and end so the sentence stays readable.
+_LONGEST_RUN = 80
+_LONG_RUN = re.compile(rf"\S{{{_LONGEST_RUN + 1},}}")
+_LONGEST_MESSAGE = 400
+# Control characters a value brought in are shown escaped: a message is one line.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+
+
+def one_line(message: str) -> str:
+    """Return ``message`` on one line and at most about 400 characters, values shortened."""
+    text = _LONG_RUN.sub(_shorten, message.translate(_ESCAPES))
+    if len(text) > _LONGEST_MESSAGE:
+        text = f"{text[:250]} [...] {text[-120:]}"
+    return text
+
+
+def _shorten(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return f"{run[:48]}[...{len(run) - 64} more]{run[-16:]}"
+
 
 class IspNetworkError(Exception):
-    """Base class: ``str(error)`` is the sentence shown to the user."""
+    """Base class: ``str(error)`` is the sentence shown to the user, on one line."""
 
     def __init__(self, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
 

@@ -28,6 +28,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.engine import (
     safe_url,
     session_scope,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import set_scope
 
 __all__ = ["read_devices", "resolve_url", "safe_url"]
 
@@ -82,6 +83,7 @@ def read_devices(
     secret_key_file: str | None = None,
     *,
     credentials: bool = False,
+    tenant: str | None = None,
 ) -> dict[str, Any]:
     """Return ``{"devices": [row, ...], "groups": {name: variables}}`` from the store.
 
@@ -90,12 +92,14 @@ def read_devices(
     devices are in. Only with ``credentials`` do the rows hold the decrypted ``password`` and
     ``enable_secret``, with the key from the arguments or the environment. Raises
     SecretKeyError for a missing or wrong key and StoreError when the store cannot be read.
+    With ``tenant``, only that tenant's devices (a tenant scope, see ``store.tenancy``).
     """
     box = None
     if credentials:
         box = SecretBox.from_options(secret_key=secret_key, secret_key_file=secret_key_file)
     arguments = {_SERVICE_FILTERS[key]: list(values) for key, values in filters.items()}
     with _reading(store_url) as session:
+        set_scope(session, tenant)
         devices = DeviceService.inventory_rows(session, box=box, **arguments)
         named = {name for row in devices for name in row["groups"]}
         groups = DeviceGroupService.group_variables(session, named)

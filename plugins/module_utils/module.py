@@ -13,7 +13,13 @@ from contextlib import contextmanager
 from importlib.util import find_spec
 from typing import Any
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.isp.network.plugins.module_utils.argument_checks import (
+    refused_argument,
+)
+from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+from ansible_collections.isp.network.plugins.module_utils.store import tenancy
 
 # Probed without importing, so that a module task pays for SQLModel only when it uses it.
 HAS_STORE_LIBS = all(find_spec(name) is not None for name in ("sqlmodel", "sqlalchemy"))
@@ -23,6 +29,7 @@ STORE_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "store_url": {"type": "str", "no_log": True},
     "secret_key": {"type": "str", "no_log": True},
     "secret_key_file": {"type": "path", "no_log": False},
+    "store_tenant": {"type": "str", "fallback": (env_fallback, [tenancy.TENANT_ENV])},
 }
 
 
@@ -39,6 +46,13 @@ class StoreModule(AnsibleModule):
         self._counted_options = frozenset(counted_options)
         super().__init__(*args, **kwargs)
 
+    def _load_params(self) -> None:
+        """Read the arguments as Ansible does; fail on one its option checks cannot take."""
+        super()._load_params()
+        problem = refused_argument(self.params, self.argument_spec)
+        if problem:
+            self.fail_json(msg=problem)
+
     def _log_invocation(self) -> None:
         """Log the invocation as Ansible does, with each counted option as its item count."""
         params = self.params
@@ -52,6 +66,16 @@ class StoreModule(AnsibleModule):
             super()._log_invocation()
         finally:
             self.params = params
+
+    def exit_json(self, **kwargs: Any) -> None:
+        """Exit as Ansible does, ending this run's tenant scope first."""
+        tenancy.set_process_scope(None)
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg: str, **kwargs: Any) -> None:
+        """Fail as Ansible does, ending this run's tenant scope first."""
+        tenancy.set_process_scope(None)
+        super().fail_json(msg, **kwargs)
 
 
 def store_module(
@@ -69,6 +93,11 @@ def store_module(
     )
     if not HAS_STORE_LIBS:
         module.fail_json(msg=missing_required_lib("sqlmodel"))
+    # Every session this run opens carries the scope, whichever service opens it.
+    try:
+        tenancy.set_process_scope(module.params.get("store_tenant"))
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc))
     return module
 
 

@@ -155,12 +155,18 @@ def rotate_secret_key(
 
     Runs in the caller's transaction, so either every credential moves to the new key or
     none does, and writes one audit event. Raises SecretKeyError when ``old_box`` is not
-    the store's key; rotating to the same key changes nothing and returns 0.
+    the store's key, ValidationError within a tenant scope; rotating to the same key
+    changes nothing and returns 0.
     """
     from ansible_collections.isp.network.plugins.module_utils.services.audit import (
         AuditService,
     )
+    from ansible_collections.isp.network.plugins.module_utils.store.tenancy import (
+        require_no_scope,
+    )
 
+    # A scope would hide other tenants' credentials, which would then stay on the old key.
+    require_no_scope(session, "rotating the secret key")
     old_box.check_store(session, write=False)
     if old_box.fingerprint == new_box.fingerprint:
         return 0

@@ -9,7 +9,9 @@ spec. The store libraries are imported inside the functions, after the options a
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from contextlib import suppress
 from typing import Any
 
 from ansible_collections.isp.network.plugins.module_utils.module import (
@@ -142,7 +144,7 @@ def run_export(module: Any) -> None:
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         changed = not _same_file(dest, data)
         if changed and not module.check_mode:
-            _write_atomically(module, dest, data)
+            _write_atomically(dest, data)
         word = "written" if changed else "already up to date"
         return {
             "changed": changed,
@@ -163,11 +165,39 @@ def _same_file(path: str, data: bytes) -> bool:
         return False
 
 
-def _write_atomically(module: Any, path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
+def _write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename; raises ValidationError naming the path.
+
+    A new file gets the mode the umask allows (as Ansible's own file modules give it); a
+    file that exists keeps its mode.
+    """
+    from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+
+    folder = os.path.dirname(path) or os.curdir
     if not os.path.isdir(folder):
-        module.fail_json(msg=f"folder {folder!r} of dest does not exist; create it first")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".topology-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    module.atomic_move(temporary, path)
+        raise ValidationError(f"folder {folder!r} of dest does not exist; create it first")
+    temporary = None
+    try:
+        mode = _mode_for(path)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".topology-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None:
+            with suppress(OSError):
+                os.unlink(temporary)
+        raise ValidationError(
+            f"dest {path!r} cannot be written ({exc.strerror or exc}); give a writable file path"
+        ) from None
+
+
+def _mode_for(path: str) -> int:
+    # The mode of the file being replaced, else what the umask leaves of 0666.
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

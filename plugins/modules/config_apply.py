@@ -27,8 +27,14 @@ description:
     failing never loses the others' results. The task fails when any device failed or was
     rolled back, and RV(results) lists every device's outcome. Use C(ignore_errors) or the
     P(isp.network.config_deploy#role) role's failure percentage to go on.
-  - NAPALM's commit-confirm (C(revert_in)) is not used; the backup and verification above
-    give the same protection on every driver.
+  - Where the driver and the device support it, the commit is a commit-confirm (NAPALM's
+    C(revert_in)), so the device reverts by itself to its configuration from before the commit
+    unless the change is confirmed within O(confirm_timeout) seconds, which happens once
+    verification passed. A failed verification reverts the change at once; a device the
+    controller loses after the commit goes back on its own when the timer expires, even if
+    the controller never reconnects. The C(ios) driver needs the C(archive) feature
+    configured on the device; without it, or with a driver that has no revert timer, the
+    commit is a plain one. RV(results[].commit) says which was used.
   - Device credentials are read from the store and decrypted with the secret key; no
     password is ever needed in the playbook.
 author:
@@ -103,6 +109,15 @@ options:
     type: list
     elements: str
     default: []
+  confirm_timeout:
+    description:
+      - Seconds of the revert timer a commit-confirm starts on each device that supports it,
+        in whole minutes from V(60) to V(7200). V(0) commits without a timer.
+      - The default outlasts the default O(timeout), within which a healthy device has
+        committed, verified and confirmed; raise it with O(timeout).
+    type: int
+    default: 120
+    version_added: 0.1.0
 seealso:
   - module: isp.network.config_render
   - module: isp.network.config_backup
@@ -168,9 +183,18 @@ results:
     intended_version:
       description: Version of the intended configuration applied; null for O(config).
       type: int
+    commit:
+      description: How the change was committed. V(confirm) with a revert timer (see
+        RV(results[].confirm_timer)), V(plain) without one (O(confirm_timeout=0), or the
+        driver or device has no revert timer); null when nothing was committed.
+      type: str
+    confirm_timer:
+      description: Seconds of the revert timer the commit started; null for a plain commit.
+      type: int
   sample:
     - {device: core1, outcome: applied, changed: true, diff: "+ntp server 192.0.2.123",
-       error: null, backup_version: 3, applied_version: 2, intended_version: 5}
+       error: null, backup_version: 3, applied_version: 2, intended_version: 5,
+       commit: confirm, confirm_timer: 120}
 summary:
   description: How many devices ended in each outcome.
   returned: always
@@ -211,6 +235,7 @@ def main() -> None:
             "workers": {"type": "int", "default": 10},
             "timeout": {"type": "int", "default": 60},
             "ignore": {"type": "list", "elements": "str", "default": []},
+            "confirm_timeout": {"type": "int", "default": 120},
         },
         supports_check_mode=True,
     )
@@ -248,6 +273,7 @@ def _apply(module) -> dict:
         timeout=params["timeout"],
         workers=params["workers"],
         ignore=tuple(params["ignore"]),
+        confirm_timeout=params["confirm_timeout"],
     )
     outcomes = ConfigurationService.apply_configurations(
         requests, store_url=params["store_url"], box=box, options=options

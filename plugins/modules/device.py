@@ -71,7 +71,10 @@ options:
     description: Site the device is installed at.
     type: str
   tenant:
-    description: Tenant (customer or business unit) the device belongs to.
+    description:
+      - Tenant (customer or business unit) the device belongs to.
+      - Within a tenant scope (O(store_tenant)), the scope's tenant when left out; any other
+        value fails.
     type: str
   status:
     description: Where the device is in its life; new devices default to V(active).

@@ -61,7 +61,10 @@ options:
     description: The site the pool serves.
     type: str
   tenant:
-    description: The tenant the pool belongs to.
+    description:
+      - The tenant the pool belongs to.
+      - Within a tenant scope (O(store_tenant)), the scope's tenant when left out; any other
+        value fails.
     type: str
   reserved_ranges:
     description:

@@ -90,16 +90,20 @@ def main() -> None:
     params = module.params
 
     def work(session):
+        from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
         from ansible_collections.isp.network.plugins.module_utils.secrets import (
             SecretBox,
             rotate_secret_key,
         )
 
         old = secret_box(module)
-        if params["new_secret_key"]:
+        # An empty new_secret_key is a malformed key, not a missing one.
+        if params["new_secret_key"] is not None:
             new = SecretBox(params["new_secret_key"], "the new_secret_key option")
-        else:
+        elif params["new_secret_key_file"]:
             new = SecretBox.from_file(params["new_secret_key_file"])
+        else:
+            raise ValidationError("give the new key in new_secret_key or new_secret_key_file")
         count = rotate_secret_key(session, old, new)
         same = old.fingerprint == new.fingerprint
         return {

@@ -1,9 +1,13 @@
 """Applying configurations to the lab through the real NAPALM ios driver: merge and replace,
 idempotence, check mode, bulk, backups, and the fault matrix. After every fault the lab
-device's running configuration equals the backup, and the store says why."""
+device's running configuration equals the backup, and the store says why.
+
+The isp-small devices have no ``archive`` block, so their commits are plain ones; the
+commit-confirm cases run on a small lab of their own whose devices have it (but one)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +15,17 @@ from sqlmodel import select
 
 from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
-from ansible_collections.isp.network.plugins.module_utils.services.config_apply import same_config
+from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
+    push,
+    same_config,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
+    compare_configs,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
     ApplyOptions,
     ApplyRequest,
+    prepare,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
     ConfigurationService as Config,
@@ -26,6 +37,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.config im
     DeviceConfiguration,
 )
 from lab import start_lab
+from lab.topology import build
 
 pytestmark = pytest.mark.lab
 
@@ -38,15 +50,21 @@ def lab(tmp_path_factory):
     running.stop()
 
 
-@pytest.fixture
-def world(lab, tmp_path, secret_key):
-    """A store holding the lab's devices, and the key to their credentials."""
+def store_of(lab, tmp_path, secret_key):
+    """Yield a store holding the lab's devices and the key to their credentials; then clear
+    the lab's faults."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
     box = SecretBox(secret_key)
     with session_scope(url) as session:
         DeviceService.ensure_devices(session, lab.inventory(), box)
     yield {"url": url, "box": box, "lab": lab}
     lab.clear_faults()
+
+
+@pytest.fixture
+def world(lab, tmp_path, secret_key):
+    """A store holding the lab's devices, and the key to their credentials."""
+    yield from store_of(lab, tmp_path, secret_key)
 
 
 def running_of(lab, name: str) -> str:
@@ -201,3 +219,132 @@ def test_backup_stores_each_running_config_once(world):
     assert all(o.startup_saved is not None for o in first)
     [stored] = rows(world, "core2", ConfigKind.BACKUP)
     assert same_config(stored.content, running_of(lab, "core2"))
+
+
+# One minute of a revert timer, in seconds, on the commit-confirm lab.
+MINUTE = 2.0
+ARCHIVE = "archive\n path flash:archive\n maximum 5\n"
+CONFIRM_NETWORK = {
+    "name": "commit-confirm",
+    "defaults": {"credentials": {"username": "netops", "password": "lab-pass"}},
+    "devices": {
+        "cc1": {"config": ARCHIVE},
+        "cc2": {"config": ARCHIVE},
+        "cc3": {"config": ARCHIVE},
+        "plain1": {},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def confirm_lab(tmp_path_factory):
+    """Devices with ``archive`` (cc1-cc3) and one without (plain1); short timer minutes."""
+    running = start_lab(
+        build(CONFIRM_NETWORK),
+        tmp_path_factory.mktemp("confirm-lab"),
+        revert_minute_seconds=MINUTE,
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def confirm_world(confirm_lab, tmp_path, secret_key):
+    """A store holding the commit-confirm lab's devices."""
+    yield from store_of(confirm_lab, tmp_path, secret_key)
+
+
+def has_pending_change(lab, name: str) -> bool:
+    """Return whether the device waits for a commit to be confirmed, as NAPALM sees it."""
+    import napalm
+
+    driver = napalm.get_network_driver("ios")(timeout=15, **lab.napalm_args(name))
+    driver.open()
+    try:
+        return driver.has_pending_commit()
+    finally:
+        driver.close()
+
+
+def test_commit_confirm_is_used_and_confirmed_where_the_device_supports_it(confirm_world):
+    lab = confirm_world["lab"]
+
+    [outcome] = apply(confirm_world, ApplyRequest("cc1", "ntp server 192.0.2.211\n"))
+
+    assert (outcome.outcome, outcome.commit, outcome.confirm_timer) == ("applied", "confirm", 120)
+    assert outcome.to_dict()["commit"] == "confirm"
+    assert has_pending_change(lab, "cc1") is False
+    assert "ntp server 192.0.2.211" in running_of(lab, "cc1")
+    with session_scope(confirm_world["url"]) as session:
+        [event] = AuditService.list_events(session, action="device_configuration.apply")
+        assert event.details["commit"] == "confirm"
+
+
+def test_a_failed_verification_reverts_the_timed_change(confirm_world):
+    lab = confirm_world["lab"]
+    before = running_of(lab, "cc2")
+    # The second line replaces the first, so the device lacks the first after the commit.
+    candidate = "snmp-server location rack-1\nsnmp-server location rack-2\n"
+
+    [outcome] = apply(confirm_world, ApplyRequest("cc2", candidate))
+
+    assert (outcome.outcome, outcome.commit) == ("rolled_back", "confirm")
+    assert "lacks 'snmp-server location rack-1' after the commit" in outcome.error
+    assert has_pending_change(lab, "cc2") is False
+    assert same_config(before, running_of(lab, "cc2"))
+
+
+def test_a_device_cut_off_after_the_commit_reverts_by_its_timer(confirm_world):
+    lab = confirm_world["lab"]
+    before = running_of(lab, "cc3")
+    options = ApplyOptions(timeout=5, confirm_timeout=60)
+    with session_scope(confirm_world["url"]) as session:
+        job = prepare(
+            session,
+            ApplyRequest("cc3", "ntp server 192.0.2.213\n"),
+            box=confirm_world["box"],
+            options=options,
+        ).push
+    # The session drops when the confirm is sent, and from the commit on the device refuses
+    # every new login: the controller never gets back to it.
+    lab.set_fault("cc3", "drop_on", value="configure confirm")
+    job.before_commit = lambda _result: lab.set_fault("cc3", "reject_password")
+
+    result = push(job)
+
+    assert (result.outcome, result.commit, result.steps[-2:]) == (
+        "failed",
+        "confirm",
+        ["commit", "verify"],
+    )
+    assert result.error.endswith(
+        "the device reverts to the backup when its 60 s confirm timer expires; check it then"
+    )
+    reverted = wait_for_revert(lab, "cc3", "ntp server 192.0.2.213")
+    # NAPALM configures `file prompt quiet` before it commits; the timer restores the
+    # configuration of that moment, and the next NAPALM session removes the line again.
+    assert compare_configs(before, reverted, ["^file prompt quiet$"]).compliant
+    lab.clear_faults("cc3")
+    assert has_pending_change(lab, "cc3") is False
+
+
+def test_a_device_without_archive_gets_a_plain_commit(confirm_world):
+    lab = confirm_world["lab"]
+
+    [outcome] = apply(confirm_world, ApplyRequest("plain1", "ntp server 192.0.2.214\n"))
+
+    assert (outcome.outcome, outcome.commit, outcome.confirm_timer) == ("applied", "plain", None)
+    assert "ntp server 192.0.2.214" in running_of(lab, "plain1")
+
+
+def wait_for_revert(lab, name: str, line: str) -> str:
+    """Poll the device's running configuration until ``line`` is gone; return it.
+
+    Fails when the timer has long expired and the line is still there.
+    """
+    deadline = time.monotonic() + 30
+    while line in (config := running_of(lab, name)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{name} still has {line!r} long after its timer expired")
+        time.sleep(0.2)
+    return config

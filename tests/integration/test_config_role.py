@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from ansible_collections.isp.network.plugins.module_utils.secrets import SecretB
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from lab import start_lab
+from tests.leak_check import device_secrets, run_ansible
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -29,26 +29,22 @@ def lab(tmp_path):
     running.stop()
 
 
-def run_demo(tmp_path: Path, key: str) -> subprocess.CompletedProcess[str]:
-    """Run playbooks/config_demo.yml against the temporary store."""
+def run_demo(lab, tmp_path: Path, key: str) -> subprocess.CompletedProcess[str]:
+    """Run playbooks/config_demo.yml at -vvvv against the temporary store.
+
+    Fails when a device password or the key shows in the run's output or log.
+    """
     env = {
         **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ISP_NETWORK_STORE_URL": f"sqlite:///{tmp_path / 'store.db'}",
         "ISP_NETWORK_SECRET_KEY": key,
-        "ANSIBLE_NOCOLOR": "1",
     }
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            str(ROOT / "playbooks" / "config_demo.yml"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    return run_ansible(
+        ["ansible-playbook", ROOT / "playbooks" / "config_demo.yml"],
+        tmp_path,
+        device_secrets(lab.inventory()),
+        env,
         timeout=300,
-        check=False,
     )
 
 
@@ -63,8 +59,8 @@ def test_the_demo_deploys_then_changes_nothing(lab, tmp_path, secret_key):
     with session_scope(f"sqlite:///{tmp_path / 'store.db'}") as session:
         DeviceService.ensure_devices(session, lab.inventory(), SecretBox(secret_key))
 
-    first = run_demo(tmp_path, secret_key)
-    second = run_demo(tmp_path, secret_key)
+    first = run_demo(lab, tmp_path, secret_key)
+    second = run_demo(lab, tmp_path, secret_key)
 
     assert first.returncode == 0, first.stdout + first.stderr
     assert recap(first.stdout)["changed"] >= 2

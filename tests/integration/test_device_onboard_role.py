@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,11 @@ import yaml
 from cryptography.fernet import Fernet
 
 from lab import start_lab
+from tests.leak_check import device_secrets, run_ansible
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 TOPOLOGY = ROOT / "molecule" / "resources" / "tiny-lab.yaml"
 
 PLAYBOOK = """
@@ -61,7 +60,10 @@ def lab(tmp_path_factory):
 
 
 def onboard(lab, tmp_path: Path, **extra) -> tuple[subprocess.CompletedProcess, dict]:
-    """Run the role on a fresh store; return the run and the outcome by device."""
+    """Run the role on a fresh store at -vvvv; return the run and the outcome by device.
+
+    Fails when a device password or the store key shows in the run's output or log.
+    """
     (tmp_path / "devices.yml").write_text(yaml.safe_dump({"devices": lab.inventory()}))
     (tmp_path / "play.yml").write_text(PLAYBOOK)
     variables = {
@@ -72,17 +74,14 @@ def onboard(lab, tmp_path: Path, **extra) -> tuple[subprocess.CompletedProcess, 
     }
     env = {
         **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ISP_NETWORK_STORE_URL": f"sqlite:///{tmp_path / 'store.db'}",
         "ISP_NETWORK_SECRET_KEY": Fernet.generate_key().decode(),
     }
-    run = subprocess.run(
-        [BIN / "ansible-playbook", tmp_path / "play.yml", "-e", json.dumps(variables)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run = run_ansible(
+        ["ansible-playbook", tmp_path / "play.yml", "-e", json.dumps(variables)],
+        tmp_path,
+        device_secrets(lab.inventory()),
+        env,
     )
     outcome_file = tmp_path / "outcome.json"
     outcome = json.loads(outcome_file.read_text()) if outcome_file.exists() else {}

@@ -80,6 +80,7 @@ def test_the_credential_type_injects_the_variables_the_collection_reads():
     assert credential["injectors"]["env"] == {
         "ISP_NETWORK_STORE_URL": "{{ store_url }}",
         "ISP_NETWORK_SECRET_KEY": "{{ secret_key }}",
+        "ISP_NETWORK_TENANT": "{{ tenant }}",
     }
     assert all(f"E({name})" in fragment for name in credential["injectors"]["env"])
     assert fields["store_url"]["secret"] and fields["secret_key"]["secret"]

@@ -31,6 +31,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.firmware_step
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from lab import start_lab
 from lab.images import image_name, write_image
+from tests.leak_check import device_secrets, run_ansible
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -299,17 +300,9 @@ def test_role_stops_the_rollout_when_the_first_batch_fails(world):
         **os.environ,
         "ISP_NETWORK_STORE_URL": world["url"],
         "ISP_NETWORK_FIRMWARE_PATH": str(world["service"].root),
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
     }
-    ran = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    secrets = device_secrets(lab.inventory())
+    ran = run_ansible(["ansible-playbook", playbook], world["tmp"], secrets, env, timeout=300)
 
     assert ran.returncode != 0, ran.stdout
     assert "the rollout stopped after batch 1 of 2" in ran.stdout

@@ -22,6 +22,7 @@ from ansible_collections.isp.network.plugins.module_utils.secrets import SecretB
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from lab import start_lab
+from tests.leak_check import assert_no_leaks, device_secrets, folder_sources, run_ansible
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -118,9 +119,9 @@ def inventory(tmp_path: Path, store_url: str, credentials: bool) -> Path:
     return path
 
 
-def run(command: list, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    """Run an Ansible command from the checkout with the key in the environment."""
-    environment = {
+def environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    """Return the environment of an Ansible command: the checkout's settings and the key."""
+    return {
         **os.environ,
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ISP_NETWORK_SECRET_KEY": KEY,
@@ -128,26 +129,40 @@ def run(command: list, tmp_path: Path, **env: str) -> subprocess.CompletedProces
         "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(tmp_path / "pc"),
         **env,
     }
+
+
+def run(command: list, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """Run an Ansible command from the checkout with the key in the environment."""
     return subprocess.run(
         [str(BIN / command[0]), *command[1:]],
         cwd=ROOT,
-        env=environment,
+        env=environment(tmp_path, **env),
         capture_output=True,
         text=True,
         timeout=300,
     )
 
 
-def playbook(tmp_path: Path, text: str, config: Path, **env: str) -> subprocess.CompletedProcess:
-    """Run a playbook on the store inventory, with `out` a folder for its results."""
+def playbook(
+    lab, tmp_path: Path, text: str, config: Path, **env: str
+) -> subprocess.CompletedProcess:
+    """Run a playbook at -vvvv on the store inventory, with `out` a folder for its results.
+
+    Fails when a device password or the key shows in its output, its log, or its results.
+    """
     path = tmp_path / "users.yml"
     path.write_text(text)
     (tmp_path / "out").mkdir(exist_ok=True)
-    return run(
-        ["ansible-playbook", "-i", str(config), str(path), "-e", f"out={tmp_path / 'out'}"],
+    secrets = device_secrets(lab.inventory())
+    result = run_ansible(
+        ["ansible-playbook", "-i", config, path, "-e", f"out={tmp_path / 'out'}"],
         tmp_path,
-        **env,
+        secrets,
+        environment(tmp_path, **env),
+        timeout=300,
     )
+    assert_no_leaks(folder_sources(tmp_path / "out"), secrets)
+    return result
 
 
 def unwrap(value):
@@ -177,7 +192,7 @@ def test_credentials_reach_the_inventory_only_when_asked(store, tmp_path):
 
 
 def test_ios_command_over_network_cli_and_libssh(lab, store, tmp_path):
-    result = playbook(tmp_path, NETWORK_CLI, inventory(tmp_path, store, True))
+    result = playbook(lab, tmp_path, NETWORK_CLI, inventory(tmp_path, store, True))
 
     assert result.returncode == 0, result.stdout + result.stderr
     for host in HOSTS:
@@ -198,6 +213,7 @@ def test_napalm_get_facts_and_validate(lab, store, tmp_path):
         )
 
     result = playbook(
+        lab,
         tmp_path,
         NAPALM,
         inventory(tmp_path, store, True),

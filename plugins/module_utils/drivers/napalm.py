@@ -5,6 +5,10 @@
 The driver is the device's ``platform``; its hostname, port and driver options come from
 the record, and the enable secret is NAPALM's ``secret`` optional argument. Failures become
 one DeviceError sentence that never holds a password.
+
+Device output is untrusted: the opened driver refuses any getter answer larger than the
+device's ``max_output_bytes`` driver option (``MAX_OUTPUT_BYTES`` unless set), so a device
+that floods its answers fails on its own instead of filling the store.
 """
 
 from __future__ import annotations
@@ -15,9 +19,58 @@ from typing import Any
 
 from ansible_collections.isp.network.plugins.module_utils.errors import DeviceError
 
+# The largest answer taken from one driver call: far above any real configuration.
+MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+# The driver calls whose answers are bounded: everything the collection reads from a device.
+_BOUNDED_CALLS = frozenset(
+    {
+        "cli",
+        "get_config",
+        "get_facts",
+        "get_interfaces",
+        "get_interfaces_counters",
+        "get_lldp_neighbors",
+        "get_lldp_neighbors_detail",
+        "compare_config",
+    }
+)
+# A driver option of the collection's own, never passed to NAPALM.
+_LIMIT_OPTION = "max_output_bytes"
+
 
 class LoginRefusedError(DeviceError):
     """The device answered but refused the stored username and password."""
+
+
+class OutputTooLargeError(DeviceError):
+    """The device answered a driver call with more than its output limit."""
+
+
+class BoundedDriver:
+    """An opened NAPALM driver whose answers are refused above ``limit`` characters."""
+
+    def __init__(self, driver: Any, name: str, limit: int) -> None:
+        self._driver = driver
+        self._name = name
+        self._limit = limit
+
+    def __getattr__(self, attribute: str) -> Any:
+        found = getattr(self._driver, attribute)
+        if attribute not in _BOUNDED_CALLS:
+            return found
+
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            answer = found(*args, **kwargs)
+            size = _text_size(answer)
+            if size > self._limit:
+                raise OutputTooLargeError(
+                    f"device {self._name!r} answered {attribute} with {size:,} characters, "
+                    f"more than its limit of {self._limit:,}; check the device, or raise "
+                    f"driver_options.{_LIMIT_OPTION} for it with isp.network.device"
+                )
+            return answer
+
+        return bounded
 
 
 def driver_arguments(
@@ -25,6 +78,7 @@ def driver_arguments(
 ) -> dict[str, Any]:
     """Return the keyword arguments of the NAPALM driver class for ``device``."""
     optional_args = dict(device.driver_options or {})
+    optional_args.pop(_LIMIT_OPTION, None)
     if device.port:
         optional_args["port"] = device.port
     if enable_secret:
@@ -88,10 +142,36 @@ def open_device(
             "port, and that it is up"
         ) from None
     try:
-        yield driver
+        yield BoundedDriver(driver, device.name, output_limit(device))
     finally:
         with suppress(*_reach_errors()):
             driver.close()
+
+
+def output_limit(device: Any) -> int:
+    """Return the largest answer, in characters, taken from ``device`` in one driver call.
+
+    Raises DeviceError when the device's ``max_output_bytes`` driver option is not a
+    positive whole number.
+    """
+    value = (device.driver_options or {}).get(_LIMIT_OPTION, MAX_OUTPUT_BYTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise DeviceError(
+            f"driver_options.{_LIMIT_OPTION} of device {device.name!r} is {value!r}; set it to "
+            "a positive number of bytes with isp.network.device"
+        )
+    return value
+
+
+def _text_size(answer: Any) -> int:
+    # Counts the characters of every string in a getter's answer (dicts, lists, text).
+    if isinstance(answer, str):
+        return len(answer)
+    if isinstance(answer, dict):
+        return sum(_text_size(key) + _text_size(value) for key, value in answer.items())
+    if isinstance(answer, list | tuple):
+        return sum(_text_size(item) for item in answer)
+    return 0
 
 
 def _login_errors() -> tuple[type[BaseException], ...]:

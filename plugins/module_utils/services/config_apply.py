@@ -10,16 +10,26 @@ or the rollback did not bring the backup back, a replace with the backup in a ne
 the restore is verified too. This module talks to the device only; recording the outcome
 in the store is ``config_record``'s job, so the device work can run in worker threads.
 
-Commit-confirm (NAPALM's ``revert_in``) is not used: the ``ios`` driver needs the
-``archive`` feature and whole minutes, and the lab does not run a revert timer, so it could
-not be tested. The backup-and-verify procedure above gives the same guarantee without it.
+Where the driver and the device support it, the commit is a commit-confirm (NAPALM's
+``revert_in``): the device starts a timer that restores the configuration from before the
+commit unless ``confirm_commit`` comes first, which happens once verification passed. A
+failed verification reverts at once (``rollback``, which on ``ios`` ends the pending change);
+a controller that loses the device after the commit leaves it to the timer, and still
+restores the backup itself when a new session opens (reverting the pending change first, so
+the timer cannot undo the restore later). The ``ios`` driver needs the ``archive`` feature
+and whole minutes from 1 to 120; a driver or device without support (``NotImplementedError``,
+``CommitConfirmException`` before anything changed) gets a plain commit, and the result says
+which was used. The default timer, ``CONFIRM_TIMEOUT`` (120 s), outlasts the default
+per-device timeout (60 s), within which a healthy device has committed, verified and
+confirmed, so a working apply is never reverted; and it is short enough that a device cut
+off from its controller is back on its old configuration within two minutes.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -37,6 +47,10 @@ FAILED = "failed"
 ROLLED_BACK = "rolled_back"
 WOULD_CHANGE = "would_change"
 MODES = ("merge", "replace")
+# Seconds of the revert timer a commit starts when the device supports commit-confirm; 0
+# turns it off. Whole minutes from 1 to 120 suit every driver (the ios driver's bounds).
+CONFIRM_TIMEOUT = 120
+CONFIRM_BOUNDS = (60, 7200)
 
 _REJECTED_MERGE = re.compile(r"^(.+)\n\s*\^\s*\n% Invalid input", re.MULTILINE)
 _REJECTED_REPLACE = re.compile(r'Failed to apply command "([^"]+)"')
@@ -112,6 +126,10 @@ class Push:
     check: bool = False
     timeout: float = 60.0
     ignore: tuple[str, ...] = ()
+    confirm_timeout: int = CONFIRM_TIMEOUT
+    # Called with the result so far (backup and diff) just before the commit, so that the
+    # store knows of the change before the device does; an exception stops the apply.
+    before_commit: Callable[[PushResult], None] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -129,11 +147,20 @@ class PushResult:
     error: str | None = None
     backup: str | None = None
     steps: list[str] = field(default_factory=list)
+    # Seconds of the revert timer the commit started (commit-confirm); 0 for a plain commit.
+    confirm_timer: int = 0
 
     @property
     def changed(self) -> bool:
         """Return whether the device's configuration is now different (only when applied)."""
         return self.outcome == APPLIED
+
+    @property
+    def commit(self) -> str | None:
+        """Return ``confirm`` (commit with a revert timer), ``plain``, or None (no commit)."""
+        if "commit" not in self.steps:
+            return None
+        return "confirm" if self.confirm_timer else "plain"
 
 
 def push(job: Push) -> PushResult:
@@ -178,22 +205,58 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
             result.outcome = WOULD_CHANGE if result.diff else UNCHANGED
             return False
         _in_time(job, deadline, "committing")
+        if job.before_commit is not None:
+            job.before_commit(result)
         step = "committing"
-        driver.commit_config()
+        result.confirm_timer = _commit(driver, job)
         result.steps.append("commit")
         step = "verifying"
         _verify(driver, job)
         result.steps.append("verify")
+        if result.confirm_timer:
+            step = "confirming"
+            _confirm(driver, job, result.confirm_timer)
+            result.steps.append("confirm")
         result.outcome = APPLIED
         return False
     except (DeviceError, *device_errors()) as exc:
         result.error = reason(exc, job.name, step)
-    if step not in ("committing", "verifying"):
+    if step not in ("committing", "verifying", "confirming"):
         with suppress(*device_errors()):
             driver.discard_config()
         result.outcome = FAILED
         return False
     return not _restore_in_session(driver, job, result)
+
+
+def _commit(driver: Any, job: Push) -> int:
+    # Returns the seconds of the revert timer the commit started, 0 for a plain commit.
+    from napalm.base.exceptions import CommitConfirmException
+
+    if job.confirm_timeout:
+        try:
+            driver.commit_config(revert_in=job.confirm_timeout)
+            return job.confirm_timeout
+        except (CommitConfirmException, NotImplementedError):
+            # The driver has no revert timer, or the device lacks what it needs (ios:
+            # ``archive``); both are refused before anything changes.
+            pass
+    driver.commit_config()
+    return 0
+
+
+def _confirm(driver: Any, job: Push, seconds: int) -> None:
+    from napalm.base.exceptions import CommitConfirmException
+
+    try:
+        driver.confirm_commit()
+    except CommitConfirmException as exc:
+        raise DeviceError(
+            f"device {job.name!r} had no change of this login left to confirm "
+            f"({_mask(str(exc).strip()[:160])}): its {seconds} s confirm timer expired first or "
+            "another login ended the change; raise confirm_timeout above the time "
+            "verification takes"
+        ) from exc
 
 
 def _in_time(job: Push, deadline: float, step: str) -> None:
@@ -257,6 +320,11 @@ def _restore_in_new_session(job: Push, result: PushResult) -> None:
     first = (result.error or "the change failed").rstrip(".")
     try:
         with job.target.open(job.timeout) as driver:
+            if result.confirm_timer and driver.has_pending_commit():
+                # Revert first: the driver refuses a commit while a change is pending, and
+                # the timer would otherwise undo the restore when it expires.
+                driver.rollback()
+                result.steps.append("revert")
             driver.load_replace_candidate(config=result.backup)
             driver.commit_config()
             result.steps.append("restore")
@@ -269,10 +337,14 @@ def _restore_in_new_session(job: Push, result: PushResult) -> None:
     except device_errors() as exc:
         failure = reason(exc, job.name, "restoring").rstrip(".")
     result.outcome = FAILED
-    result.error = (
-        f"{first}; restoring the backup failed too ({failure}): the device may be half "
-        "configured, restore its backup by hand"
-    )
+    if result.confirm_timer:
+        after = (
+            f"the device reverts to the backup when its {result.confirm_timer} s confirm timer "
+            "expires; check it then"
+        )
+    else:
+        after = "the device may be half configured, restore its backup by hand"
+    result.error = f"{first}; restoring the backup failed too ({failure}): {after}"
 
 
 def reason(exc: BaseException, device: str, step: str) -> str:

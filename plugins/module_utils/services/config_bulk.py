@@ -5,7 +5,9 @@
 The store is read once (devices, credentials, candidates), the device work runs in a
 bounded pool of worker threads with no transaction open, and each device's outcome is
 written by the calling thread in a transaction of its own as soon as it is known. A device
-that fails, or a worker that dies, never costs the other devices their results.
+that fails, or a worker that dies, never costs the other devices their results. The one
+write a worker makes is the journal entry just before its device commits (``begin``), so
+that a process stopped there leaves a row the next apply settles.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_record
     ApplyOutcome,
     ApplyRequest,
     Prepared,
+    begin,
     failed_result,
     prepare,
     record,
@@ -80,6 +83,9 @@ def apply_many(
                 )
 
     run_transaction(read, store_url, write=False, what="the store")
+    if not options.check:
+        for item in prepared.values():
+            item.push.before_commit = _journal(item, store_url, options.actor)
 
     def finish(item: Prepared, result: Any) -> None:
         outcomes[item.push.name] = run_transaction(
@@ -90,6 +96,17 @@ def apply_many(
 
     in_parallel(list(prepared.values()), lambda item: push(item.push), finish, options.workers)
     return [outcomes[request.device] for request in requests]
+
+
+def _journal(item: Prepared, store_url: str | None, actor: str | None) -> Callable[[Any], None]:
+    def note(result: Any) -> None:
+        item.attempt_id = run_transaction(
+            lambda session: begin(session, item, result, actor),
+            store_url,
+            what=f"the configuration of device {item.push.name!r}",
+        )
+
+    return note
 
 
 @dataclass

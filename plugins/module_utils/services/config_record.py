@@ -7,7 +7,9 @@ configuration or given text) into a detached ``Push`` that a worker thread can r
 the store. ``record`` writes the outcome in the caller's transaction: the backup (stored
 once per distinct content), an ``applied`` configuration carrying the state, diff and error
 of every attempt that was not a no-op, the intended configuration's new state, and one
-audit event. Check mode records nothing.
+audit event. Check mode records nothing. ``begin`` writes the backup and an ``in_progress``
+applied row just before the commit, so that a process stopped in between leaves a row the
+next apply settles (``config_journal``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
     APPLIED,
+    CONFIRM_BOUNDS,
+    CONFIRM_TIMEOUT,
     FAILED,
     MODES,
     ROLLED_BACK,
@@ -37,6 +41,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
     PushResult,
     Target,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_journal import settle
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import sha256
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
@@ -66,7 +71,8 @@ class ApplyRequest:
 
 @dataclass
 class ApplyOptions:
-    """How applies run: load mode, check mode, bounds, and lines verification ignores."""
+    """How applies run: load mode, check mode, bounds, lines verification ignores, and the
+    commit-confirm timer (seconds; 0 commits without one)."""
 
     mode: str = "merge"
     check: bool = False
@@ -74,6 +80,7 @@ class ApplyOptions:
     workers: int = 10
     ignore: tuple[str, ...] = ()
     actor: str | None = None
+    confirm_timeout: int = CONFIRM_TIMEOUT
 
     def checked(self) -> ApplyOptions:
         """Return the options, or raise ValidationError naming the bad one."""
@@ -82,6 +89,13 @@ class ApplyOptions:
         if self.timeout <= 0 or self.workers < 1:
             raise ValidationError(
                 f"timeout {self.timeout:g} and workers {self.workers} must be positive"
+            )
+        low, high = CONFIRM_BOUNDS
+        seconds = self.confirm_timeout
+        if seconds and (seconds % 60 or not low <= seconds <= high):
+            raise ValidationError(
+                f"confirm_timeout {seconds} is not whole minutes from {low} to {high} "
+                "seconds; give one such as 120, or 0 to commit without a revert timer"
             )
         return self
 
@@ -97,6 +111,8 @@ class Prepared:
     # The template fields and variables of the stored configuration, copied to the new rows.
     provenance: dict[str, Any] | None = None
     variables: dict[str, Any] | None = None
+    # The applied row ``begin`` wrote before the commit; ``record`` gives it the outcome.
+    attempt_id: int | None = None
 
 
 @dataclass
@@ -110,6 +126,10 @@ class ApplyOutcome:
     backup_version: int | None = None
     applied_version: int | None = None
     config_version: int | None = None
+    # How the change was committed: ``confirm`` (with a revert timer of ``confirm_timer``
+    # seconds), ``plain``, or None when nothing was committed.
+    commit: str | None = None
+    confirm_timer: int | None = None
 
     @property
     def changed(self) -> bool:
@@ -127,6 +147,8 @@ class ApplyOutcome:
             "backup_version": self.backup_version,
             "applied_version": self.applied_version,
             "intended_version": self.config_version,
+            "commit": self.commit,
+            "confirm_timer": self.confirm_timer,
         }
 
 
@@ -176,6 +198,7 @@ def prepare(session: Session, request: ApplyRequest, box: Any, options: ApplyOpt
         check=options.check,
         timeout=options.timeout,
         ignore=tuple(options.ignore),
+        confirm_timeout=options.confirm_timeout,
     )
     return Prepared(
         job,
@@ -192,6 +215,23 @@ def failed_result(device: str, error: str) -> PushResult:
     return PushResult(device, outcome=FAILED, error=error)
 
 
+def begin(
+    session: Session, prepared: Prepared, result: PushResult, actor: str | None = None
+) -> int:
+    """Record, before the commit, the backup just taken and an ``in_progress`` applied row.
+
+    Settles what an earlier, stopped apply left (the backup is the running configuration
+    before this change). Returns the id of the new row.
+    """
+    actor = actor or current_actor()
+    settle(session, prepared.device_id, result.backup, actor)
+    config_store.store_configuration(
+        session, prepared.device_id, result.backup, kind=ConfigKind.BACKUP, actor=actor
+    )
+    row = _add_applied(session, prepared, result, ConfigState.IN_PROGRESS, actor, None)
+    return row.id
+
+
 def record(
     session: Session, prepared: Prepared, result: PushResult, actor: str | None = None
 ) -> ApplyOutcome:
@@ -206,11 +246,14 @@ def record(
         result.diff,
         result.error,
         config_version=prepared.config_version,
+        commit=result.commit,
+        confirm_timer=result.confirm_timer or None,
     )
     if job.check:
         return outcome
     actor = actor or current_actor()
     if result.backup is not None:
+        settle(session, prepared.device_id, result.backup, actor, keep=prepared.attempt_id)
         backup, _created = config_store.store_configuration(
             session, prepared.device_id, result.backup, kind=ConfigKind.BACKUP, actor=actor
         )
@@ -236,6 +279,13 @@ def _add_applied(
 ) -> DeviceConfiguration:
     # Every attempt is its own version, even with the content of an earlier one: the row
     # records an event (who pushed what, when, and how it ended), not just a text.
+    begun = session.get(DeviceConfiguration, prepared.attempt_id) if prepared.attempt_id else None
+    if begun is not None:
+        begun.state, begun.applied_at = state, now
+        begun.diff, begun.error = result.diff or None, result.error
+        session.add(begun)
+        session.flush()
+        return begun
     device = config_store.get_device(session, prepared.device_id, lock=True)
     latest = config_store.latest_configuration(session, device.id, ConfigKind.APPLIED)
     content = prepared.push.candidate
@@ -295,6 +345,7 @@ def _audit(session: Session, prepared: Prepared, outcome: ApplyOutcome, actor: s
         details={
             "outcome": outcome.outcome,
             "mode": prepared.push.mode,
+            "commit": outcome.commit,
             "error": outcome.error,
             "intended_version": outcome.config_version,
             "backup_version": outcome.backup_version,

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import (
+    ConflictError,
     NotFoundError,
     ValidationError,
 )
@@ -30,6 +31,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
     DeviceGroup,
     DeviceGroupMember,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import scope_of
 
 
 @dataclass
@@ -125,6 +127,12 @@ class DeviceGroupService:
             session.flush()
         current = _member_names(session, group.id)
         before = None if created else group_to_dict(group, current)
+        if not created and (
+            (description is not None and group.description != description)
+            or (variables is not None and group.variables != variables)
+            or (members is not None and set(members) != current)
+        ):
+            _check_all_members_in_scope(session, group)
 
         changed = ["name"] if created else []
         if description is not None and group.description != description:
@@ -162,6 +170,7 @@ class DeviceGroupService:
         if group is None:
             return GroupChange(name, "absent", [], None, None)
         before = group_to_dict(group, _member_names(session, group.id))
+        _check_all_members_in_scope(session, group)
         session.execute(delete(DeviceGroupMember).where(DeviceGroupMember.group_id == group.id))
         AuditService.record(
             session, "device_group.delete", "device_group", group.id, name, actor=actor
@@ -169,6 +178,30 @@ class DeviceGroupService:
         session.delete(group)
         session.flush()
         return GroupChange(name, "deleted", [], before, None)
+
+
+def _check_all_members_in_scope(session: Session, group: DeviceGroup) -> None:
+    """Raise ConflictError when a scoped session would change a group holding others' devices.
+
+    Those devices' variables and memberships are not the scope's to change.
+    """
+    scope = scope_of(session)
+    if scope is None:
+        return
+    devices = Device.__table__.c
+    outside = session.execute(
+        select(func.count())
+        .select_from(DeviceGroupMember.__table__.join(Device.__table__))
+        .where(
+            DeviceGroupMember.__table__.c.group_id == group.id,
+            (devices.tenant != scope) | devices.tenant.is_(None),
+        )
+    ).scalar_one()
+    if outside:
+        raise ConflictError(
+            f"group {group.name!r} also holds devices outside tenant scope {scope!r}; "
+            "ask an operator without a tenant scope to change or delete it"
+        )
 
 
 def _member_names(session: Session, group_id: int) -> set[str]:

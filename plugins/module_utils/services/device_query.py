@@ -22,6 +22,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
     DeviceGroup,
     DeviceGroupMember,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import device_conditions
 
 
 def device_filters(
@@ -95,8 +96,9 @@ def inventory_rows(
 
     Only when ``box`` is given, each dict also holds ``"password"`` and ``"enable_secret"``
     (decrypted text or None); raises SecretKeyError when ``box`` is not the store's key.
+    Within a tenant scope, only that tenant's devices.
     """
-    conditions = device_filters(
+    conditions = device_conditions(session) + device_filters(
         names=names,
         groups=groups,
         device_types=device_types,

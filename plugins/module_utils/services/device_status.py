@@ -16,12 +16,17 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ansible_collections.isp.network.plugins.module_utils.errors import DeviceError
+from ansible_collections.isp.network.plugins.module_utils.errors import (
+    DeviceError,
+    ValidationError,
+)
 from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 
 DEFAULT_PORT = 22
+# The longest a probe may wait for one device, in seconds.
+LONGEST_TIMEOUT = 3600
 
 
 @dataclass
@@ -122,7 +127,17 @@ def probe(target: ProbeTarget, *, timeout: float, login: bool, port: int) -> Pro
 def probe_all(
     targets: list[ProbeTarget], *, timeout: float, login: bool, port: int, workers: int
 ) -> list[ProbeResult]:
-    """Probe every target in parallel; return the results in the order of ``targets``."""
+    """Probe every target in parallel; return the results in the order of ``targets``.
+
+    Raises ValidationError for a timeout outside 0-3600 seconds or fewer than one worker.
+    """
+    if not (0 < timeout <= LONGEST_TIMEOUT):
+        raise ValidationError(
+            f"timeout {timeout:g} is not a number of seconds from 0 to {LONGEST_TIMEOUT}; "
+            "give one such as 5"
+        )
+    if workers < 1:
+        raise ValidationError(f"workers {workers} must be at least 1")
     if not targets:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
+from ansible_collections.isp.network.plugins.module_utils.errors import ConflictError
 from ansible_collections.isp.network.plugins.module_utils.secrets import (
     SecretBox,
     missing_key_error,
@@ -37,6 +38,11 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
     DeviceStatus,
     DeviceType,
     Reachability,
+)
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import (
+    UNSCOPED,
+    scope_of,
+    tenant_for,
 )
 
 # Values per IN (...) list: far below SQLite's and PostgreSQL's parameter limits.
@@ -154,9 +160,13 @@ def apply_specs(
     """Create or update every ``(device, spec)`` pair; return one DeviceChange per pair.
 
     ``device`` is the stored row or None to create one named ``spec["name"]``; a spec holds
-    validated fields only, and a field it leaves out is left as it is. Raises SecretKeyError
-    before anything is written when a secret is given without the store's key.
+    validated fields only, and a field it leaves out is left as it is. Within a tenant
+    scope, new devices get the scope's tenant. Raises SecretKeyError before anything is
+    written when a secret is given without the store's key, ValidationError when a spec
+    names another tenant than the scope's, ConflictError when a new device's name is taken
+    by a device outside the scope.
     """
+    specs = _scoped(session, specs)
     if any(spec.get(name) is not None for _device, spec in specs for name in SECRET_FIELDS):
         if box is None:
             raise missing_key_error()
@@ -186,6 +196,31 @@ def apply_specs(
         actor=actor,
     )
     return [item.change for item in pending]
+
+
+def _scoped(
+    session: Session, specs: list[tuple[Device | None, dict[str, Any]]]
+) -> list[tuple[Device | None, dict[str, Any]]]:
+    """Return ``specs`` with the tenant scope applied; check that new names are free."""
+    if scope_of(session) is None:
+        return specs
+    scoped = []
+    new_names = []
+    for device, spec in specs:
+        name = spec.get("name") or device.name
+        if device is None or "tenant" in spec:
+            spec = {**spec, "tenant": tenant_for(session, spec.get("tenant"), f"device {name!r}")}
+        if device is None or name != device.name:
+            new_names.append(name)
+        scoped.append((device, spec))
+    for part in chunks(sorted(new_names)):
+        query = select(Device.name).where(Device.name.in_(part))
+        taken = session.scalars(query.execution_options(**{UNSCOPED: True})).first()
+        if taken is not None:
+            raise ConflictError(
+                f"device name {taken!r} is already taken in the store; choose another name"
+            )
+    return scoped
 
 
 def _insert_devices(session: Session, created: list[_Pending]) -> None:

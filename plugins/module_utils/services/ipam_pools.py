@@ -16,22 +16,23 @@ from sqlmodel import Session, col, select
 from ansible_collections.isp.network.plugins.module_utils.errors import (
     ConflictError,
     NotFoundError,
-    ValidationError,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
 from ansible_collections.isp.network.plugins.module_utils.services.ipam_addresses import (
-    address_in,
     complement,
     excluded_spans,
     format_span,
     from_key,
-    parse_network,
     parse_ranges,
     span_size,
     to_key,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.ipam_freespace import (
     replace_free_spans,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.ipam_pool_fields import (
+    POOL_FIELDS,
+    normalise_fields,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.engine import (
     RetryTransaction,
@@ -43,6 +44,12 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.ipam impo
     IPPool,
     IPPoolType,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import (
+    UNSCOPED,
+    in_scope,
+    scope_of,
+    tenant_for,
+)
 
 # typing.Union, not X | Y: the alias is evaluated at runtime, and module_utils must import on
 # every Python ansible-test targets (pylint's unsupported-binary-operation).
@@ -50,19 +57,6 @@ PoolRef = Union[int, str]  # noqa: UP007
 # An arbitrary constant that names "the pool layout lock" to PostgreSQL: creating or
 # resizing pools is serialised so two overlapping pools cannot both pass the overlap check.
 _PG_POOL_LAYOUT_LOCK = 0x15F_4E8
-# The fields of a pool a caller may set, beside its name.
-POOL_FIELDS = (
-    "network",
-    "vrf",
-    "pool_type",
-    "gateway",
-    "dns_servers",
-    "description",
-    "site",
-    "tenant",
-    "reserved_ranges",
-    "warning_threshold",
-)
 # Changing one of these changes which addresses may be handed out.
 _LAYOUT_FIELDS = frozenset({"pool_type", "gateway", "reserved_ranges"})
 
@@ -110,10 +104,15 @@ def get_pool(session: Session, pool: PoolRef) -> IPPool:
     """Return the pool with id or name ``pool``; raises NotFoundError when there is none."""
     found = find_pool(session, pool)
     if found is None:
-        raise NotFoundError(
-            f"pool {pool!r} is not in the store; create it with isp.network.ip_pool first"
-        )
+        raise missing_pool(pool)
     return found
+
+
+def missing_pool(pool: PoolRef) -> NotFoundError:
+    """Return the error for a pool that does not exist (or is outside the tenant scope)."""
+    return NotFoundError(
+        f"pool {pool!r} is not in the store; create it with isp.network.ip_pool first"
+    )
 
 
 def find_pool(session: Session, pool: PoolRef, *, lock: bool = False) -> IPPool | None:
@@ -187,55 +186,6 @@ def free_count(pool: IPPool) -> int:
     return pool_usage(pool).free
 
 
-def _normalise(name: str, fields: dict[str, Any]) -> dict[str, Any]:
-    network = parse_network(fields["network"])
-    pool_type = fields.get("pool_type") or IPPoolType.CUSTOMER
-    try:
-        pool_type = IPPoolType(pool_type)
-    except ValueError:
-        choices = ", ".join(member.value for member in IPPoolType)
-        raise ValidationError(
-            f"pool type {pool_type!r} of pool '{name}' is not known; use one of {choices}"
-        ) from None
-    gateway = fields.get("gateway")
-    if gateway:
-        gateway = format_span(network.version, (address_in(network, gateway, "gateway", name),) * 2)
-    dns = [str(parse_dns(value, name)) for value in fields.get("dns_servers") or []]
-    reserved = [
-        format_span(network.version, span)
-        for span in parse_ranges(network, fields.get("reserved_ranges") or [], name)
-    ]
-    threshold = fields.get("warning_threshold")
-    threshold = 80 if threshold is None else int(threshold)
-    if not 0 <= threshold <= 100:
-        raise ValidationError(
-            f"warning threshold {threshold} of pool '{name}' is not a percentage; use 0 to 100"
-        )
-    return {
-        "network": str(network),
-        "vrf": fields.get("vrf") or "global",
-        "pool_type": pool_type,
-        "gateway": gateway or None,
-        "dns_servers": dns,
-        "description": fields.get("description"),
-        "site": fields.get("site"),
-        "tenant": fields.get("tenant"),
-        "reserved_ranges": reserved,
-        "warning_threshold": threshold,
-    }
-
-
-def parse_dns(value: str, pool_name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """Return the DNS server address ``value``; raises ValidationError when it is not one."""
-    try:
-        return ipaddress.ip_address(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"DNS server {value!r} of pool '{pool_name}' is not a valid IP address; "
-            "write it as 192.0.2.53 or 2001:db8::53"
-        ) from None
-
-
 def _layout(pool: IPPool) -> tuple[int, int, list[tuple[int, int]]]:
     network = ipaddress.ip_network(pool.network)
     gateway = ipaddress.ip_address(pool.gateway) if pool.gateway else None
@@ -252,6 +202,7 @@ def _lock_layout(session: Session) -> None:
 def _check_no_overlap(session: Session, name: str, vrf: str, network: str) -> None:
     parsed = ipaddress.ip_network(network)
     first, last = to_key(int(parsed.network_address)), to_key(int(parsed.broadcast_address))
+    # Every tenant's pools count: a VRF's address space is one, whoever holds a part of it.
     query = select(IPPool).where(
         IPPool.vrf == vrf,
         IPPool.name != name,
@@ -259,11 +210,29 @@ def _check_no_overlap(session: Session, name: str, vrf: str, network: str) -> No
         IPPool.first_key <= last,
         IPPool.last_key >= first,
     )
-    clash = session.exec(query.limit(1)).first()
-    if clash is not None:
+    clash = session.exec(query.limit(1).execution_options(**{UNSCOPED: True})).first()
+    if clash is None:
+        return
+    if not in_scope(session, clash.tenant):
         raise ConflictError(
-            f"network {network} of pool '{name}' overlaps pool '{clash.name}' ({clash.network}) "
-            f"in VRF '{vrf}'; choose a network that does not overlap, or another VRF"
+            f"network {network} of pool '{name}' overlaps a pool outside tenant scope "
+            f"{scope_of(session)!r} in VRF '{vrf}'; choose a network that does not overlap, "
+            "or another VRF"
+        )
+    raise ConflictError(
+        f"network {network} of pool '{name}' overlaps pool '{clash.name}' ({clash.network}) "
+        f"in VRF '{vrf}'; choose a network that does not overlap, or another VRF"
+    )
+
+
+def _check_name_free(session: Session, name: str) -> None:
+    """Raise ConflictError when a pool outside the tenant scope already has ``name``."""
+    if scope_of(session) is None:
+        return
+    query = select(IPPool.id).where(IPPool.name == name).execution_options(**{UNSCOPED: True})
+    if session.exec(query).first() is not None:
+        raise ConflictError(
+            f"pool name '{name}' is already taken in the store; choose another name"
         )
 
 
@@ -296,8 +265,10 @@ def create_pool(session: Session, name: str, **fields: Any) -> IPPool:
     _lock_layout(session)
     if find_pool(session, name) is not None:
         raise ConflictError(f"pool '{name}' already exists; choose another name")
+    _check_name_free(session, name)
 
-    values = _normalise(name, fields)
+    values = normalise_fields(name, fields)
+    values["tenant"] = tenant_for(session, values["tenant"], f"pool '{name}'")
     _check_no_overlap(session, name, values["vrf"], values["network"])
     network = ipaddress.ip_network(values["network"])
     pool = IPPool(
@@ -329,7 +300,8 @@ def update_pool(session: Session, pool: PoolRef, **fields: Any) -> tuple[IPPool,
     current = lock_pool(session, pool)
     merged = {field: getattr(current, field) for field in POOL_FIELDS}
     merged.update({key: value for key, value in fields.items() if value is not None})
-    values = _normalise(current.name, merged)
+    values = normalise_fields(current.name, merged)
+    values["tenant"] = tenant_for(session, values["tenant"], f"pool '{current.name}'")
     if values["network"] != current.network:
         raise ConflictError(
             f"pool '{current.name}' has network {current.network}, not {values['network']}; "

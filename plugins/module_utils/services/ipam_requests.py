@@ -32,9 +32,10 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.ipam impo
     IPAllocation,
     IPPool,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import in_scope
 
 MAX_COUNT = 100_000
-_DEVICE_ID = select(col(Device.id)).where(col(Device.name) == bindparam("name"))
+_DEVICE_ID = select(col(Device.id), col(Device.tenant)).where(col(Device.name) == bindparam("name"))
 
 
 @dataclass
@@ -77,10 +78,14 @@ def owner_text(owner_type: str, owner_id: str) -> str:
 
 
 def resolve_device(session: Session, name: str | None) -> int | None:
-    """Return the id of device ``name`` (None for None); raises NotFoundError when unknown."""
+    """Return the id of device ``name`` (None for None).
+
+    Raises NotFoundError when it is unknown or outside the session's tenant scope.
+    """
     if not name:
         return None
-    device_id = session.connection().execute(_DEVICE_ID, {"name": name}).scalar()
+    row = session.connection().execute(_DEVICE_ID, {"name": name}).first()
+    device_id = row.id if row is not None and in_scope(session, row.tenant) else None
     if device_id is None:
         raise NotFoundError(
             f"device '{name}' is not in the store; register it with isp.network.device first"

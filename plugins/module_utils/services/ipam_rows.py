@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from ansible_collections.isp.network.plugins.module_utils.services.ipam_pools import (
     PoolRef,
-    get_pool,
+    missing_pool,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.ipam import (
@@ -26,6 +26,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.ipam impo
     IPAllocation,
     IPPool,
 )
+from ansible_collections.isp.network.plugins.module_utils.store.tenancy import in_scope
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -64,13 +65,15 @@ def lock_pool_row(session: Session, pool: PoolRef) -> IPPool:
 
     The row lock on PostgreSQL; on SQLite the write session already holds the database lock.
     When the session already holds the pool as an object, that object is refreshed and
-    returned; otherwise a detached copy. Raises NotFoundError when there is no such pool.
+    returned; otherwise a detached copy. Raises NotFoundError when there is no such pool, or
+    when it is outside the session's tenant scope (a Core statement: the scope is checked
+    here, since the ORM's scope criteria do not apply).
     """
     session.flush()
     query = _LOCK_BY_ID if isinstance(pool, int) else _LOCK_BY_NAME
     row = session.connection().execute(query, {"ref": pool}).first()
-    if row is None:
-        get_pool(session, pool)
+    if row is None or not in_scope(session, row.tenant):
+        raise missing_pool(pool)
     values = dict(row._mapping)
     held = session.identity_map.get(session.identity_key(IPPool, values["id"]))
     if held is None:

@@ -178,7 +178,18 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     from napalm.base.exceptions import NapalmException
     from netmiko.exceptions import NetmikoBaseException
 
-    return (NapalmException, NetmikoBaseException, OSError, EOFError, ValueError, KeyError)
+    # IndexError and AttributeError: NAPALM's parsers on malformed output (an LLDP record
+    # without its local interface, a line missing its fields).
+    return (
+        NapalmException,
+        NetmikoBaseException,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        IndexError,
+        AttributeError,
+    )
 
 
 def _int(value: Any) -> int | None:

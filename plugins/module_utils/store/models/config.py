@@ -38,6 +38,9 @@ class ConfigState(StrEnum):
     APPLIED = "applied"
     FAILED = "failed"
     ROLLED_BACK = "rolled_back"
+    # An applied row written just before the commit on the device; ``record`` replaces it
+    # with the outcome. Left over, it means the applying process stopped in between.
+    IN_PROGRESS = "in_progress"
     # Backups and running configs were read from a device; they are never applied as such.
     CAPTURED = "captured"
 

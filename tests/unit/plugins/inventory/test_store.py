@@ -491,6 +491,23 @@ def test_credentials_never_reach_the_cache(store_with_credentials, load, tmp_pat
     assert PASSWORD not in written and ENABLE not in written
 
 
+# tenant scope
+
+
+def test_a_tenant_scope_reads_only_that_tenants_devices(store, load, monkeypatch, tmp_path):
+    cache = {"cache": True, "cache_plugin": "jsonfile", "cache_connection": str(tmp_path / "c")}
+    everything = load(store, **cache)
+    scoped = load(store, store_tenant="acme", **cache)
+    monkeypatch.setenv("ISP_NETWORK_TENANT", "nobody")
+    from_environment = load(store, **cache)
+
+    assert set(everything.hosts) == {"r1", "r2", "s1", "fw1"}
+    # The scope is part of the cache key: a cached unscoped read is never served to it.
+    assert set(scoped.hosts) == {"r1", "r2"}
+    assert members(scoped, "edge") == {"r2"}
+    assert set(from_environment.hosts) == set()
+
+
 # errors
 
 

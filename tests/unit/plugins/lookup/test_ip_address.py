@@ -66,3 +66,21 @@ def test_an_owner_holding_nothing(lookup):
 def test_an_unknown_pool(lookup):
     with pytest.raises(AnsibleLookupError, match="pool 'nope' is not in the store"):
         lookup.run(["nope"], {}, owner_type="customer", owner_id="123")
+
+
+def test_a_tenant_scope_sees_only_that_tenants_pools(lookup, monkeypatch):
+    run_module("ip_pool", {"name": "cust-b", "network": "10.0.1.0/24", "tenant": "b"})
+    run_module(
+        "ip_address", {"pool": "cust-b", "assigned_to_type": "customer", "assigned_to_id": "123"}
+    )
+    monkeypatch.setenv("ISP_NETWORK_TENANT", "b")
+
+    values = lookup.run(["cust-b"], {}, owner_type="customer", owner_id="123")
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run(["cust-a"], {}, owner_type="customer", owner_id="123")
+
+    assert values == ["10.0.1.1"]
+    # cust-a has no tenant: outside every scope, reported as a pool that does not exist.
+    assert str(caught.value) == (
+        "pool 'cust-a' is not in the store; create it with isp.network.ip_pool first"
+    )

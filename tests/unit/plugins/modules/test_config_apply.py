@@ -71,6 +71,16 @@ FAILURES = [
         {"devices": ["r1"], "template": "missing"},
         "template 'missing' does not exist; publish it with isp.network.config_template",
     ),
+    (
+        {"devices": ["r1"], "config": "x\n", "confirm_timeout": 90},
+        "confirm_timeout 90 is not whole minutes from 60 to 7200 seconds; give one such as "
+        "120, or 0 to commit without a revert timer",
+    ),
+    (
+        {"devices": ["r1"], "config": "x\n", "confirm_timeout": 7260},
+        "confirm_timeout 7260 is not whole minutes from 60 to 7200 seconds; give one such as "
+        "120, or 0 to commit without a revert timer",
+    ),
 ]
 
 

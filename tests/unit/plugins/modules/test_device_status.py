@@ -90,3 +90,19 @@ def test_login_needs_the_key(monkeypatch):
     monkeypatch.delenv("ISP_NETWORK_SECRET_KEY")
     result = run_module("device_status", {"login": True}, expect_failure=True)
     assert result["msg"].startswith("no secret key is set")
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (
+            {"timeout": -1},
+            "timeout -1 is not a number of seconds from 0 to 3600; give one such as 5",
+        ),
+        ({"timeout": 1e10}, "timeout 1e+10 is not a number of seconds from 0 to 3600"),
+        ({"workers": 0}, "workers 0 must be at least 1"),
+    ],
+)
+def test_bounds_of_the_probe_are_one_sentence(args, sentence):
+    result = run_module("device_status", args, expect_failure=True)
+    assert result["msg"].startswith(sentence)

@@ -77,3 +77,8 @@ def test_a_wrong_old_key_is_one_sentence():
 def test_a_malformed_new_key_is_named():
     result = run_module("secret_key_rotate", {"new_secret_key": "nope"}, expect_failure=True)
     assert result["msg"].startswith("the new_secret_key option is not a valid key")
+
+
+def test_an_empty_new_key_is_a_malformed_key():
+    result = run_module("secret_key_rotate", {"new_secret_key": ""}, expect_failure=True)
+    assert result["msg"].startswith("the new_secret_key option is not a valid key")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
@@ -118,3 +121,28 @@ def test_export_to_a_missing_folder_fails_in_one_sentence(store, tmp_path):
         expect_failure=True,
     )
     assert "does not exist; create it first" in failed["msg"]
+
+
+def test_export_to_a_relative_path_keeps_the_umask_mode(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o022)
+    try:
+        run_module("topology_export", {"store_url": store, "format": "csv", "dest": "t.csv"})
+    finally:
+        os.umask(old)
+
+    assert stat.S_IMODE((tmp_path / "t.csv").stat().st_mode) == 0o644
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".topology-")] == []
+
+
+def test_an_unwritable_dest_fails_in_one_sentence_and_leaves_no_temporary(store, tmp_path):
+    dest = tmp_path / ("x" * 300)
+
+    failed = run_module(
+        "topology_export",
+        {"store_url": store, "format": "csv", "dest": str(dest)},
+        expect_failure=True,
+    )
+
+    assert "cannot be written (File name too long); give a writable file path" in failed["msg"]
+    assert list(tmp_path.glob(".topology-*")) == []

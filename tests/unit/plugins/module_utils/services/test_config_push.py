@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from napalm.base.exceptions import MergeConfigException
+from napalm.base.exceptions import CommitConfirmException, MergeConfigException
 
 from ansible_collections.isp.network.plugins.module_utils.services import config_apply
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
@@ -45,8 +45,13 @@ class ScriptedDriver:
     def discard_config(self) -> None:
         self.calls.append("discard")
 
-    def commit_config(self) -> None:
-        self.calls.append("commit")
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        if revert_in is not None:
+            # Only a driver scripted with `timer` has commit-confirm; it keeps the backup.
+            if not self.script.get("timer"):
+                raise NotImplementedError("no commit-confirm on this platform")
+            self.device["pending"] = self.device["running"]
+        self.calls.append("commit" if revert_in is None else f"commit revert_in={revert_in}")
         if self.script.get("commit_raises"):
             self.device["running"] += "half\n"
             raise self.script["commit_raises"]
@@ -65,7 +70,17 @@ class ScriptedDriver:
         self.calls.append("rollback")
         if self.script.get("rollback_raises"):
             raise self.script["rollback_raises"]
+        self.device.pop("pending", None)
         self.device["running"] = BACKUP
+
+    def confirm_commit(self) -> None:
+        self.calls.append("confirm")
+        if self.script.get("confirm_raises"):
+            raise self.script["confirm_raises"]
+        self.device.pop("pending")
+
+    def has_pending_commit(self) -> bool:
+        return "pending" in self.device
 
 
 @pytest.fixture
@@ -190,3 +205,81 @@ def test_time_running_out_before_the_commit_changes_nothing(lab_device, monkeypa
 )
 def test_reasons_are_one_sentence_without_secrets(error, sentence):
     assert reason(error, "r1", "committing") == sentence
+
+
+def test_a_timed_commit_is_confirmed_once_verified(lab_device):
+    state, opened, scripts = lab_device
+    scripts.append({"timer": True})
+
+    result = push(job())
+
+    assert (result.outcome, result.commit, result.confirm_timer) == ("applied", "confirm", 120)
+    assert result.steps == ["backup", "compare", "commit", "verify", "confirm"]
+    assert opened[0].calls[-3:] == ["commit revert_in=120", "get_config", "confirm"]
+    assert "pending" not in state
+
+
+@pytest.mark.parametrize(("script", "confirm_timeout"), [({}, 120), ({"timer": True}, 0)])
+def test_without_a_timer_the_commit_is_plain(lab_device, script, confirm_timeout):
+    state, opened, scripts = lab_device
+    scripts.append(script)
+
+    result = push(job(confirm_timeout=confirm_timeout))
+
+    assert (result.outcome, result.commit, result.confirm_timer) == ("applied", "plain", 0)
+    assert "commit" in opened[0].calls and "confirm" not in opened[0].calls
+    assert "pending" not in state
+
+
+def test_a_failed_verification_reverts_the_pending_change(lab_device):
+    state, opened, scripts = lab_device
+    scripts.append({"timer": True, "commits": "logging host 192.0.2.99\n"})
+
+    result = push(job())
+
+    assert (result.outcome, result.commit) == ("rolled_back", "confirm")
+    assert "confirm" not in opened[0].calls and "rollback" in opened[0].calls
+    assert (len(opened), state["running"], "pending" in state) == (1, BACKUP, False)
+
+
+def test_a_session_lost_before_the_confirm_reverts_first_in_a_new_one(lab_device):
+    state, opened, scripts = lab_device
+    lost = {"timer": True, "confirm_raises": EOFError(), "rollback_raises": OSError("closed")}
+    scripts.append(lost)
+
+    result = push(job())
+
+    assert result.outcome == "rolled_back"
+    assert result.error.startswith("the session to device 'r1' was lost while confirming")
+    assert opened[1].calls[:3] == ["rollback", "load_replace", "commit"]
+    assert result.steps[-2:] == ["revert", "restore"]
+    assert (state["running"], "pending" in state) == (BACKUP, False)
+
+
+def test_a_timed_change_nobody_can_restore_is_left_to_the_timer(lab_device):
+    state, _, scripts = lab_device
+    lost = {"timer": True, "confirm_raises": EOFError(), "rollback_raises": OSError("closed")}
+    scripts.extend([lost, {"rollback_raises": OSError("closed")}])
+
+    result = push(job(confirm_timeout=300))
+
+    assert result.outcome == "failed"
+    assert "restoring the backup failed too" in result.error
+    assert result.error.endswith(
+        "the device reverts to the backup when its 300 s confirm timer expires; check it then"
+    )
+    assert state["pending"] == BACKUP
+
+
+def test_a_change_the_timer_reverted_before_the_confirm_says_so(lab_device):
+    _, _, scripts = lab_device
+    scripts.append({"timer": True, "confirm_raises": CommitConfirmException("No pending")})
+
+    result = push(job())
+
+    assert result.outcome == "rolled_back"
+    assert result.error == (
+        "device 'r1' had no change of this login left to confirm (No pending): its 120 s "
+        "confirm timer expired first or another login ended the change; raise confirm_timeout "
+        "above the time verification takes"
+    )
