@@ -7,7 +7,6 @@ every flash between the two runs, so each run copies it.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,22 +19,11 @@ for entry in (ROOT, ROOT / ".collections"):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from bench.harness import Row  # noqa: E402
+from bench.harness import Row, lab_cli  # noqa: E402
 from lab import LabClient  # noqa: E402
 from lab.images import image_name, write_image  # noqa: E402
 
 GOAL_RATIO = 1.3
-
-
-def _cli(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
 
 
 def _login(entry: dict):
@@ -112,7 +100,7 @@ def run(quick: bool) -> list[dict]:
     size_mb, devices = (8, 10) if quick else (64, 50)
     with tempfile.TemporaryDirectory(prefix="bench-fw-") as folder:
         state = Path(folder) / "lab"
-        _cli("up", f"scale-{devices}", "--state", str(state), "--base-port", "0", "--detach")
+        lab_cli("up", f"scale-{devices}", "--state", str(state), "--base-port", "0", "--detach")
         try:
             client = LabClient(state)
             entries = client.inventory()[:devices]
@@ -123,7 +111,7 @@ def run(quick: bool) -> list[dict]:
             _clean(entries, name)
             subject = _timed(lambda: _ours(entries, image, md5))
         finally:
-            _cli("down", "--state", str(state))
+            lab_cli("down", "--state", str(state))
     ratio = subject / baseline if baseline else 0.0
     return [
         Row(

@@ -7,14 +7,12 @@ client threads and the lab never share an interpreter.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.harness import Row
+from bench.harness import Row, lab_cli
 from lab import LabClient
 from lab.control import runtime
 
@@ -24,17 +22,6 @@ SESSION_GOAL_RATIO = 1.5
 MEMORY_GOAL_KIB = 512.0
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-
-
 class _Lab:
     """A detached lab in a temporary state folder, timed from spawn to ready."""
 
@@ -42,7 +29,7 @@ class _Lab:
         self._folder = tempfile.TemporaryDirectory(prefix="bench-lab-")
         self.state = self._folder.name
         started = time.perf_counter()
-        _cli("up", topology, "--state", self.state, "--base-port", "0", "--detach")
+        lab_cli("up", topology, "--state", self.state, "--base-port", "0", "--detach")
         self.start_seconds = time.perf_counter() - started
         self.client = LabClient(self.state)
 
@@ -62,7 +49,7 @@ class _Lab:
 
     def close(self) -> None:
         """Stop the lab and remove its state folder."""
-        _cli("down", "--state", self.state)
+        lab_cli("down", "--state", self.state)
         self._folder.cleanup()
 
 

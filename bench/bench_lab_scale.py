@@ -25,7 +25,6 @@ the lab needs, and says why it cannot when the hard limit is lower.
 from __future__ import annotations
 
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,8 +39,9 @@ for entry in (str(ROOT), str(ROOT / ".collections")):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from bench.harness import Row  # noqa: E402
+from bench.harness import Row, lab_cli  # noqa: E402
 from lab import LabClient  # noqa: E402
+from lab.api import napalm_arguments  # noqa: E402
 from lab.control import runtime  # noqa: E402
 from lab.generator import generate  # noqa: E402
 
@@ -74,17 +74,6 @@ def open_file_limit(devices: int, workers: int) -> int:
     return needed
 
 
-def _cli(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-
-
 def _lab_process(state: str) -> tuple[int, float]:
     """Return the lab process's open files and resident memory in MiB."""
     pid = runtime(state)["pid"]
@@ -93,18 +82,6 @@ def _lab_process(state: str) -> tuple[int, float]:
         if line.startswith("VmRSS:"):
             return files, float(line.split()[1]) / 1024
     return files, 0.0
-
-
-def _napalm_args(entry: dict[str, Any]) -> dict[str, Any]:
-    optional = {"port": entry["port"], **entry.get("driver_options", {})}
-    if entry.get("enable_secret"):
-        optional["secret"] = entry["enable_secret"]
-    return {
-        "hostname": entry["hostname"],
-        "username": entry["username"],
-        "password": entry["password"],
-        "optional_args": optional,
-    }
 
 
 def _threaded(work: Callable[[dict[str, Any]], object], entries: list[dict]) -> float:
@@ -296,13 +273,13 @@ def run(quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-lab-scale-") as folder:
         state = str(Path(folder) / "lab")
         started = time.perf_counter()
-        _cli("up", f"scale-{size}", "--state", state, "--base-port", "0", "--detach")
+        lab_cli("up", f"scale-{size}", "--state", state, "--base-port", "0", "--detach")
         start_seconds = time.perf_counter() - started
         try:
             files, memory = _lab_process(state)
             entries = LabClient(state).inventory()
             store = _Store(Path(folder), entries)
-            targets = [{"name": e["name"], "napalm": _napalm_args(e)} for e in entries]
+            targets = [{"name": e["name"], "napalm": napalm_arguments(e)} for e in entries]
             rows = [
                 Row(
                     benchmark=f"lab start, {size} devices",
@@ -320,5 +297,5 @@ def run(quick: bool) -> list[dict]:
             ]
         finally:
             dispose_engines()
-            _cli("down", "--state", state)
+            lab_cli("down", "--state", state)
     return rows

@@ -11,7 +11,6 @@ The lab runs as its own process (`python -m lab up --detach`), as in bench_lab.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ for entry in (str(ROOT), str(ROOT / ".collections")):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from bench.harness import Row  # noqa: E402
+from bench.harness import Row, lab_cli  # noqa: E402
 from lab import LabClient  # noqa: E402
 from lab.generator import generate  # noqa: E402
 
@@ -32,17 +31,6 @@ DISCOVERY_GOAL_RATIO = 1.5
 NETDISCO_DEVICES_PER_SECOND = 895 / (9 * 60)
 RATE_GOAL_RATIO = 20.0
 ANALYSIS_BUDGET_SECONDS = 10.0
-
-
-def _cli(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
 
 
 def _plain_lldp(entries: list[dict]) -> float:
@@ -129,14 +117,14 @@ def run(quick: bool) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-topology-") as folder:
         state = str(Path(folder) / "lab")
-        _cli("up", f"scale-{size}", "--state", state, "--base-port", "0", "--detach")
+        lab_cli("up", f"scale-{size}", "--state", state, "--base-port", "0", "--detach")
         try:
             client = LabClient(state)
             entries = client.inventory()
             baseline = _plain_lldp(entries)
             subject, read = _discovery(entries, folder)
         finally:
-            _cli("down", "--state", state)
+            lab_cli("down", "--state", state)
     rows.append(
         Row(
             benchmark=f"topology discovery, {size}-device lab, {WORKERS} workers",

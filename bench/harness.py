@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Mapping, Sequence
@@ -107,6 +108,18 @@ def run_cmd(argv: Sequence[str], env: Mapping[str, str] | None = None, repeat: i
             raise RuntimeError(f"{argv[0]} exited {result.returncode}: {lines[-1]}")
 
     return timed(once, repeat=repeat)
+
+
+def lab_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m lab ARGS`` from the checkout; raises CalledProcessError when it fails."""
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
 
 
 def machine() -> str:

@@ -18,6 +18,20 @@ class LabError(RuntimeError):
     """A control request the lab refused, with its one-sentence reason."""
 
 
+def napalm_arguments(entry: dict) -> dict:
+    """Return keyword arguments for a NAPALM `ios` driver from one inventory entry."""
+    optional = {"port": entry["port"], "dest_file_system": "flash:"}
+    optional.update(entry.get("driver_options") or {})
+    if entry.get("enable_secret"):
+        optional["secret"] = entry["enable_secret"]
+    return {
+        "hostname": entry["hostname"],
+        "username": entry["username"],
+        "password": entry["password"],
+        "optional_args": optional,
+    }
+
+
 class LabClient:
     """Talks to the lab that uses a state folder, whichever process runs it."""
 
@@ -70,16 +84,7 @@ class LabClient:
 
     def napalm_args(self, name: str) -> dict:
         """Return keyword arguments for a NAPALM `ios` driver connecting to a device."""
-        entry = self.device(name)
-        optional = {"port": entry["port"], "dest_file_system": "flash:"}
-        if entry.get("enable_secret"):
-            optional["secret"] = entry["enable_secret"]
-        return {
-            "hostname": entry["hostname"],
-            "username": entry["username"],
-            "password": entry["password"],
-            "optional_args": optional,
-        }
+        return napalm_arguments(self.device(name))
 
     def netmiko_args(self, name: str) -> dict:
         """Return keyword arguments for netmiko's ConnectHandler to a device."""

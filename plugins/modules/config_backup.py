@@ -13,9 +13,9 @@ description:
     parallel, and stores each one as a C(backup) (or C(running)) configuration.
   - A configuration identical to the device's newest one of that kind is not stored again,
     so backing up an unchanged network changes nothing.
-  - With O(startup=true), the startup configuration is read too and RV(results[].startup_saved)
-    says whether it equals the running one (no unsaved changes). Startup configurations
-    are compared, not stored.
+  - With O(startup=true), the startup configuration is read too, stored as a C(startup)
+    configuration (also only when it differs from the device's newest one), and
+    RV(results[].startup_saved) says whether it equals the running one (no unsaved changes).
   - One unreachable device never loses the others' backups; the task fails when any device
     could not be read, and RV(results) lists every device.
 author:
@@ -45,7 +45,8 @@ options:
     default: backup
   startup:
     description:
-      - Also read the startup configuration and report whether it equals the running one.
+      - Also read the startup configuration, store it as kind C(startup), and report whether
+        it equals the running one.
     type: bool
     default: false
   workers:
@@ -102,13 +103,16 @@ results:
       description: Whether the startup configuration equals the running one; null unless
         O(startup=true).
       type: bool
+    startup_version:
+      description: Version of the stored C(startup) configuration; null unless O(startup=true).
+      type: int
     error:
       description: Why the device could not be read, in one sentence; null otherwise.
       type: str
   sample:
     - {device: core1, outcome: stored, changed: true, version: 4, error: null,
        content_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,
-       startup_saved: true}
+       startup_saved: true, startup_version: 2}
 msg:
   description: What the task did, in one sentence.
   returned: always

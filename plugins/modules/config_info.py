@@ -35,7 +35,7 @@ options:
         V(running) were read from the device, V(applied) were pushed to it.
       - For the history, every kind when not set; otherwise V(intended) when not set.
     type: str
-    choices: [intended, backup, applied, running]
+    choices: [intended, backup, applied, running, startup]
   version:
     description:
       - Return this version of O(kind), with its text; V(latest) is the newest.
@@ -50,7 +50,7 @@ options:
       - Kind of O(compare_to), to compare across kinds (an intended version against a backup).
       - The same as O(kind) when not set.
     type: str
-    choices: [intended, backup, applied, running]
+    choices: [intended, backup, applied, running, startup]
   limit:
     description:
       - How many entries of the history to return, newest first.
@@ -132,7 +132,7 @@ from ansible_collections.isp.network.plugins.module_utils.module import (  # noq
     store_module,
 )
 
-KINDS = ["intended", "backup", "applied", "running"]
+KINDS = ["intended", "backup", "applied", "running", "startup"]
 
 
 def main() -> None:

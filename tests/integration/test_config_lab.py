@@ -67,6 +67,11 @@ def world(lab, tmp_path, secret_key):
     yield from store_of(lab, tmp_path, secret_key)
 
 
+def startup_of(lab, name: str) -> str:
+    """Return the lab device's startup configuration, read from its state folder."""
+    return (Path(lab.state_dir) / "devices" / name / "nvram" / "startup-config").read_text()
+
+
 def running_of(lab, name: str) -> str:
     """Return the lab device's running configuration, read from its state folder."""
     return (Path(lab.state_dir) / "devices" / name / "running-config").read_text()
@@ -219,6 +224,14 @@ def test_backup_stores_each_running_config_once(world):
     assert all(o.startup_saved is not None for o in first)
     [stored] = rows(world, "core2", ConfigKind.BACKUP)
     assert same_config(stored.content, running_of(lab, "core2"))
+    [startup] = rows(world, "core2", ConfigKind.STARTUP)
+    assert same_config(startup.content, startup_of(lab, "core2"))
+    assert {o.startup_version for o in first} == {1}
+
+    third = Config.backup_configurations(
+        ["core2"], store_url=world["url"], box=world["box"], startup=True, timeout=20
+    )
+    assert [(o.outcome, o.startup_version) for o in third] == [("already exists", 1)]
 
 
 # One minute of a revert timer, in seconds, on the commit-confirm lab.

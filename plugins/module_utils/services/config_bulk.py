@@ -118,6 +118,8 @@ class BackupOutcome:
     version: int | None = None
     content_hash: str | None = None
     startup_saved: bool | None = None
+    # The stored startup configuration's version, when it was read.
+    startup_version: int | None = None
     error: str | None = None
     # The running configuration read (kept out of module results: it may be large).
     content: str | None = field(default=None, repr=False)
@@ -131,6 +133,7 @@ class BackupOutcome:
             "version": self.version,
             "content_hash": self.content_hash,
             "startup_saved": self.startup_saved,
+            "startup_version": self.startup_version,
             "error": self.error,
         }
 
@@ -157,8 +160,9 @@ def backup_many(
     """Read the running (and with ``startup``, the startup) config of each device in parallel.
 
     The running config is stored as ``kind`` (backup or running), once per distinct content:
-    ``stored`` or ``already exists``; ``startup_saved`` says whether the startup config equals
-    it. In ``check`` mode nothing is stored (``would store``). Unreachable devices are
+    ``stored`` or ``already exists``. The startup config is stored as ``startup``, also once
+    per distinct content, and ``startup_saved`` says whether it equals the running one. In
+    ``check`` mode nothing is stored (``would store``). Unreachable devices are
     ``failed`` with the reason; the others go on.
     """
     kind = config_store.parse_kind(kind)
@@ -193,12 +197,26 @@ def backup_many(
             return
 
         def store(session: Session) -> BackupOutcome:
+            device_id = targets[name][0]
             row, created = config_store.store_configuration(
-                session, targets[name][0], fetched.running, kind=kind, actor=actor
+                session, device_id, fetched.running, kind=kind, actor=actor
             )
+            startup_version = None
+            if fetched.startup is not None:
+                kept, startup_created = config_store.store_configuration(
+                    session, device_id, fetched.startup, kind=ConfigKind.STARTUP, actor=actor
+                )
+                created = created or startup_created
+                startup_version = kept.version
             word = "stored" if created else "already exists"
             return BackupOutcome(
-                name, word, row.version, row.content_hash, saved, content=fetched.running
+                name,
+                word,
+                row.version,
+                row.content_hash,
+                saved,
+                startup_version,
+                content=fetched.running,
             )
 
         outcomes[name] = run_transaction(store, store_url, what=f"the device {name!r}")

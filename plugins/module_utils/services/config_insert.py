@@ -31,6 +31,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
+    CAPTURED_KINDS,
     ConfigKind,
     ConfigState,
     ConfigTemplate,
@@ -41,7 +42,6 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.devices i
 _CHUNK = 500
 # How many per-device problems one error message lists before it summarises the rest.
 SHOWN_PROBLEMS = 10
-_CAPTURED_KINDS = frozenset({ConfigKind.BACKUP, ConfigKind.RUNNING})
 # The columns written per row, in this order; the rest of the table keeps its defaults.
 _COLUMNS = (
     "device_id",
@@ -159,7 +159,7 @@ def _insert(
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
         return process or (lambda value: value)
 
-    state = ConfigState.CAPTURED if kind in _CAPTURED_KINDS else ConfigState.DRAFT
+    state = ConfigState.CAPTURED if kind in CAPTURED_KINDS else ConfigState.DRAFT
     constant = {
         "kind": converter("kind")(kind),
         "state": converter("state")(state),

@@ -25,15 +25,13 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import sha256
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
+    CAPTURED_KINDS,
     ConfigKind,
     ConfigState,
     ConfigTemplate,
     DeviceConfiguration,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.devices import Device
-
-# Captured configurations are read from a device, never applied as such.
-_CAPTURED_KINDS = frozenset({ConfigKind.BACKUP, ConfigKind.RUNNING})
 
 
 def parse_kind(kind: str | ConfigKind) -> ConfigKind:
@@ -151,7 +149,7 @@ def row_values(
         "device_id": device_id,
         "kind": kind,
         "version": version,
-        "state": ConfigState.CAPTURED if kind in _CAPTURED_KINDS else ConfigState.DRAFT,
+        "state": ConfigState.CAPTURED if kind in CAPTURED_KINDS else ConfigState.DRAFT,
         "content": content,
         "content_hash": content_hash,
         "template_id": template.id if template else None,

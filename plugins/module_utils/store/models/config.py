@@ -29,6 +29,12 @@ class ConfigKind(StrEnum):
     APPLIED = "applied"
     # Captured from the device to check compliance.
     RUNNING = "running"
+    # Captured from the device's startup configuration: what it boots with.
+    STARTUP = "startup"
+
+
+# Kinds read from a device, never applied as such.
+CAPTURED_KINDS = frozenset({ConfigKind.BACKUP, ConfigKind.RUNNING, ConfigKind.STARTUP})
 
 
 class ConfigState(StrEnum):
