@@ -4,13 +4,15 @@ All three render the example template ``templates/ios/base.j2`` with the same va
 
 - Render and store: ``ConfigurationService.generate_configurations(..., store=True)`` checks
   every device's variables against the schema, renders in the sandbox and stores each result
-  as an intended configuration with its audit event, in one transaction on a SQLite store.
-  Against the floor of that work: a bare ``ImmutableSandboxedEnvironment`` render of the same
-  template, then the same rows written with one SQLAlchemy Core ``executemany`` into the same
-  table of a store made by the same migrations (no checks, no versions looked up, no audit).
-  Goal: at least half the floor's rate. (Against the bare render alone, which stores nothing,
-  no store could reach half the rate: writing 10,000 configurations durably costs about as
-  much as rendering them, as the floor shows.)
+  as an intended configuration (versions looked up, one audit event for the call), in one
+  transaction on a SQLite store. Against the floor of that work: a bare
+  ``ImmutableSandboxedEnvironment`` render of the same template, then the same rows, every
+  value already in its stored form, written with the driver's own ``executemany`` into the
+  same table of a store made by the same migrations (no checks, no versions, no audit).
+  Goal: at least half the floor's rate. The row also shows the floor against the bare render
+  alone: below 0.5x, since the insert and commit of a row cost about as much as rendering
+  this short template, so no store could reach half the rate of a render that stores
+  nothing.
 - Render only: the same service call without storing, against the same baseline.
 - Against ``ansible.builtin.template`` in a loop (one task item per device, writing files):
   the time of a playbook with an empty loop is subtracted, so only the loop is counted.
@@ -120,8 +122,9 @@ def _bare_rate(count: int, repeat: int) -> float:
 
 
 def _floor_rate(folder: Path, count: int, repeat: int) -> float:
-    """Return the rate of a bare render followed by a bare insert of the same rows."""
+    """Return the rate of a bare render followed by the driver's insert of the same rows."""
     import hashlib
+    import json
     from datetime import UTC, datetime
 
     from jinja2 import StrictUndefined
@@ -133,7 +136,6 @@ def _floor_rate(folder: Path, count: int, repeat: int) -> float:
     )
     from ansible_collections.isp.network.plugins.module_utils.store.models import (
         Device,
-        DeviceConfiguration,
     )
 
     url = f"sqlite:///{folder / 'floor.db'}"
@@ -145,30 +147,37 @@ def _floor_rate(folder: Path, count: int, repeat: int) -> float:
     template = env.from_string(TEMPLATE.read_text())
     runs = iter([list(_variables(count, run).values()) for run in range(1, repeat + 1)])
     versions = iter(range(1, repeat + 1))
-    table = DeviceConfiguration.__table__
+
+    columns = (
+        "device_id, kind, version, state, content, content_hash, template_name, "
+        "template_version, variables, created_at"
+    )
+    # The driver's own executemany with every value already in its stored form: the least a
+    # store can do to keep the same rows durably.
+    insert = f"INSERT INTO device_configuration ({columns}) VALUES ({', '.join('?' * 10)})"
 
     def once() -> None:
         devices, version = next(runs), next(versions)
-        now = datetime.now(UTC)
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
         rows = []
         for device_id, variables in enumerate(devices, start=1):
             content = template.render(variables)
             rows.append(
-                {
-                    "device_id": device_id,
-                    "kind": "intended",
-                    "version": version,
-                    "state": "draft",
-                    "content": content,
-                    "content_hash": hashlib.sha256(content.encode()).hexdigest(),
-                    "template_name": "base",
-                    "template_version": "1.0.0",
-                    "variables": variables,
-                    "created_at": now,
-                }
+                (
+                    device_id,
+                    "intended",
+                    version,
+                    "draft",
+                    content,
+                    hashlib.sha256(content.encode()).hexdigest(),
+                    "base",
+                    "1.0.0",
+                    json.dumps(variables),
+                    now,
+                )
             )
         with get_engine(url).begin() as connection:
-            connection.execute(table.insert(), rows)
+            connection.exec_driver_sql(insert, rows)
 
     return count / timed(once, repeat=repeat)
 
@@ -331,7 +340,10 @@ def run(quick: bool) -> list[dict[str, Any]]:
             benchmark="config render+store",
             subject=f"ConfigurationService, {count} configs checked, rendered, stored (SQLite)",
             subject_value=stored,
-            baseline="bare sandboxed render, then Core executemany of the same rows",
+            baseline=(
+                "bare sandboxed render, then the driver's executemany of the same rows "
+                f"(the floor; {floor / bare:.2f}x of the bare render alone)"
+            ),
             baseline_value=floor,
             unit="configs/s",
             goal=">= 0.5x",

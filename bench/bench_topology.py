@@ -24,6 +24,7 @@ for entry in (str(ROOT), str(ROOT / ".collections")):
 
 from bench.harness import Row, lab_cli  # noqa: E402
 from lab import LabClient  # noqa: E402
+from lab.api import napalm_arguments  # noqa: E402
 from lab.generator import generate  # noqa: E402
 
 WORKERS = 50
@@ -40,7 +41,7 @@ def _plain_lldp(entries: list[dict]) -> float:
     driver = napalm.get_network_driver("ios")
 
     def fetch(entry: dict) -> int:
-        device = driver(timeout=60, **_args(entry))
+        device = driver(timeout=60, **napalm_arguments(entry))
         device.open()
         try:
             return len(device.get_lldp_neighbors_detail())
@@ -51,18 +52,6 @@ def _plain_lldp(entries: list[dict]) -> float:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(fetch, entries))
     return time.perf_counter() - started
-
-
-def _args(entry: dict) -> dict:
-    optional = {"port": entry["port"], **entry.get("driver_options", {})}
-    if entry.get("enable_secret"):
-        optional["secret"] = entry["enable_secret"]
-    return {
-        "hostname": entry["hostname"],
-        "username": entry["username"],
-        "password": entry["password"],
-        "optional_args": optional,
-    }
 
 
 def _discovery(entries: list[dict], folder: str) -> tuple[float, int]:

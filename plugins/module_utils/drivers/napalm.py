@@ -13,6 +13,7 @@ that floods its answers fails on its own instead of filling the store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -60,17 +61,36 @@ class BoundedDriver:
             return found
 
         def bounded(*args: Any, **kwargs: Any) -> Any:
-            answer = found(*args, **kwargs)
-            size = _text_size(answer)
-            if size > self._limit:
-                raise OutputTooLargeError(
-                    f"device {self._name!r} answered {attribute} with {size:,} characters, "
-                    f"more than its limit of {self._limit:,}; check the device, or raise "
-                    f"driver_options.{_LIMIT_OPTION} for it with isp.network.device"
-                )
-            return answer
+            return self._checked(attribute, found(*args, **kwargs))
 
         return bounded
+
+    def show(self, command: str) -> str:
+        """Return the device's answer to one show command, refused above the limit.
+
+        A netmiko session (the ``ios`` driver's) gets the command straight, reading until the
+        prompt it already knows: NAPALM's ``cli`` has netmiko find the prompt again first,
+        which costs a newline and a quarter-second wait on every command. Other drivers
+        answer through ``cli``.
+        """
+        session = getattr(self._driver, "device", None)
+        prompt = getattr(session, "base_prompt", None)
+        if isinstance(prompt, str) and prompt and callable(getattr(session, "send_command", None)):
+            pattern = rf"{re.escape(prompt.strip())}[>#]\s*$"
+            answer = session.send_command(command, expect_string=pattern).strip()
+        else:
+            answer = self._driver.cli([command]).get(command, "")
+        return self._checked("cli", answer)
+
+    def _checked(self, call: str, answer: Any) -> Any:
+        size = _text_size(answer)
+        if size > self._limit:
+            raise OutputTooLargeError(
+                f"device {self._name!r} answered {call} with {size:,} characters, "
+                f"more than its limit of {self._limit:,}; check the device, or raise "
+                f"driver_options.{_LIMIT_OPTION} for it with isp.network.device"
+            )
+        return answer
 
 
 def driver_arguments(

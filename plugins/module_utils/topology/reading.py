@@ -89,7 +89,7 @@ def ios_command(counters: bool = True) -> str:
 
 
 def fill_reading(reading: Reading, driver: Any, counters: bool = True) -> None:
-    """Fill ``reading`` from an opened NAPALM ``driver``: LLDP detail, then interfaces.
+    """Fill ``reading`` from a driver ``open_device`` opened: LLDP detail, then interfaces.
 
     IOS devices answer with two commands in all (see ``ios_command``); other platforms
     with get_interfaces, and get_interfaces_counters only when ``counters`` is true.
@@ -102,7 +102,7 @@ def fill_reading(reading: Reading, driver: Any, counters: bool = True) -> None:
 
     if (platform or "").lower() in _IOS_PLATFORMS:
         command = ios_command(counters)
-        output = driver.cli([command]).get(command, "")
+        output = driver.show(command)
         for name, found in parse_interface_lines(output, platform).items():
             entry = {key: found.get(key) for key in ("description", "is_up", "speed", "mtu")}
             entry["duplex"] = found.get("duplex")

@@ -74,3 +74,51 @@ def test_a_bad_limit_is_one_sentence_naming_the_device(value):
         f"driver_options.max_output_bytes of device 'edge1' is {value!r}; set it to a positive "
         "number of bytes with isp.network.device"
     )
+
+
+class Session:
+    """A netmiko session that knows its prompt and records what it was sent."""
+
+    base_prompt = "edge1"
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.sent: list[tuple[str, dict]] = []
+
+    def send_command(self, command: str, **options) -> str:
+        self.sent.append((command, options))
+        return self.answer + "\n"
+
+
+class SessionDriver(Answers):
+    """An ios-like driver: a netmiko session, and a cli that must not be used."""
+
+    def __init__(self, answer: str) -> None:
+        super().__init__(0)
+        self.device = Session(answer)
+
+    def cli(self, commands: list[str]) -> dict:
+        raise AssertionError("cli would find the prompt again")
+
+
+def test_show_reads_until_the_known_prompt_without_looking_for_it_again():
+    driver = SessionDriver("Gi1/0/1 is up, line protocol is up")
+
+    answer = BoundedDriver(driver, "edge1", 1_000).show("show interfaces | include line")
+
+    assert answer == "Gi1/0/1 is up, line protocol is up"
+    [(command, options)] = driver.device.sent
+    assert command == "show interfaces | include line"
+    assert options == {"expect_string": r"edge1[>#]\s*$"}
+
+
+def test_show_falls_back_to_cli_and_keeps_the_limit():
+    class CliOnly(Answers):
+        def cli(self, commands: list[str]) -> dict:
+            return {commands[0]: "y" * self.size}
+
+    assert BoundedDriver(CliOnly(10), "edge1", 1_000).show("show clock") == "y" * 10
+    with pytest.raises(OutputTooLargeError, match="answered cli with 2,000 characters"):
+        BoundedDriver(CliOnly(2_000), "edge1", 1_000).show("show clock")
+    with pytest.raises(OutputTooLargeError, match="answered cli with 2,0"):
+        BoundedDriver(SessionDriver("z" * 2_000), "edge1", 1_000).show("show clock")

@@ -53,6 +53,9 @@ class FakeDriver:
         self.calls.append(commands[0])
         return {commands[0]: IOS_LINES}
 
+    def show(self, command):
+        return self.cli([command])[command]
+
 
 def test_one_ios_command_gives_every_interface_fact():
     found = parse_interface_lines(IOS_LINES)
