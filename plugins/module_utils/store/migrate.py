@@ -26,13 +26,15 @@ _version_table = Table(
 )
 
 
+# The revision of the last migration in ``migrations.versions.CHAIN``, kept here so that
+# opening a store that is already current imports neither the migrations nor Alembic (a
+# tenth of a second of every module task). A unit test checks that the two agree.
+HEAD_REVISION = "0006_firmware"
+
+
 def head_revision() -> str:
     """Return the revision the code expects the store to be at."""
-    from ansible_collections.isp.network.plugins.module_utils.store.migrations.versions import (
-        CHAIN,
-    )
-
-    return CHAIN[-1].revision
+    return HEAD_REVISION
 
 
 def current_revision(engine: Engine) -> str | None:
