@@ -59,15 +59,15 @@ def parse_minutes(text: str) -> int | None:
     return minutes if MIN_MINUTES <= minutes <= MAX_MINUTES else None
 
 
-def start(device: Device, user: str, minutes: int, before: Config | None = None) -> None:
+def start(device: Device, user: str, minutes: int) -> None:
     """Start a rollback-confirmed change (or re-arm the pending one) for `minutes`.
 
-    `before` is the configuration a revert restores (the running one when not given); a
-    change already pending keeps the configuration it saved first.
+    A revert restores the running configuration of this moment; a change already pending
+    keeps the configuration it saved first.
     """
     pending = device.pending_change
     if pending is None:
-        pending = PendingChange((before or device.running).copy(), user, minutes)
+        pending = PendingChange(device.running.copy(), user, minutes)
         device.pending_change = pending
     rearm(device, minutes)
 

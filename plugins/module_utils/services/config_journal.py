@@ -48,22 +48,14 @@ def interrupted(session: Session, device_id: int) -> list[DeviceConfiguration]:
     return list(session.exec(query))
 
 
-def settle(
-    session: Session,
-    device_id: int,
-    running: str,
-    actor: str,
-    keep: int | None = None,
-) -> list[DeviceConfiguration]:
-    """Give every ``in_progress`` row of the device (but ``keep``) the outcome ``running`` shows.
+def settle(session: Session, device_id: int, running: str, actor: str) -> list[DeviceConfiguration]:
+    """Give every ``in_progress`` row of the device the outcome ``running`` shows.
 
     ``running`` is the device's running configuration read before any new change. Returns
     the rows settled, each with one audit event.
     """
     settled = []
     for row in interrupted(session, device_id):
-        if row.id == keep:
-            continue
         backup = _backup_before(session, device_id, row.created_at)
         now = utcnow()
         if _holds(row.content, running):

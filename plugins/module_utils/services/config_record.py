@@ -253,7 +253,9 @@ def record(
         return outcome
     actor = actor or current_actor()
     if result.backup is not None:
-        settle(session, prepared.device_id, result.backup, actor, keep=prepared.attempt_id)
+        # ``begin`` has settled what earlier applies left, when the apply got that far.
+        if prepared.attempt_id is None:
+            settle(session, prepared.device_id, result.backup, actor)
         backup, _created = config_store.store_configuration(
             session, prepared.device_id, result.backup, kind=ConfigKind.BACKUP, actor=actor
         )

@@ -60,8 +60,10 @@ def check_tenant(value: Any) -> str | None:
 
 def set_scope(session: Any, tenant: str | None) -> None:
     """Limit ``session`` to ``tenant`` (None: no scope, every object is visible)."""
-    _listen()
-    session.info[SCOPE_KEY] = check_tenant(tenant)
+    scope = check_tenant(tenant)
+    if scope is not None:
+        _listen()
+    session.info[SCOPE_KEY] = scope
 
 
 def set_process_scope(tenant: str | None) -> None:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
+from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
+from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
+    APPLIED,
+    PushResult,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_journal import (
     NOT_REACHED,
     interrupted,
     settle,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
+    ApplyOptions,
+    ApplyRequest,
+    begin,
+    prepare,
+    record,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_store import (
     store_configuration,
@@ -64,8 +77,27 @@ def test_settle_says_what_the_stopped_apply_left_on_the_device(session, running,
     assert (event.object_name, event.details["outcome"]) == ("r1", state)
 
 
-def test_settle_leaves_the_row_of_the_running_apply(session):
-    device, row = _begun(session)
+def test_an_apply_that_began_records_on_its_own_row_and_settles_the_earlier_one(
+    session, secret_key
+):
+    _device, stopped = _begun(session)
+    request = ApplyRequest("r1", "ntp server 192.0.2.3\n")
+    prepared = prepare(session, request, SecretBox(secret_key), ApplyOptions())
+    # The running configuration read now holds the stopped apply's change.
+    result = PushResult("r1", outcome=APPLIED, diff="+ntp server 192.0.2.3", backup=BEFORE + CHANGE)
 
-    assert settle(session, device.id, BEFORE, "test", keep=row.id) == []
-    assert interrupted(session, device.id) == [row]
+    prepared.attempt_id = begin(session, prepared, result, "test")
+    outcome = record(session, prepared, result, "test")
+
+    rows = session.exec(
+        select(DeviceConfiguration)
+        .where(DeviceConfiguration.kind == ConfigKind.APPLIED)
+        .order_by(DeviceConfiguration.version)
+    ).all()
+    assert [(row.id, row.state.value) for row in rows] == [
+        (stopped.id, "applied"),
+        (prepared.attempt_id, "applied"),
+    ]
+    assert outcome.applied_version == rows[1].version
+    events = AuditService.list_events(session, action="device_configuration.settle")
+    assert [event.details["applied_version"] for event in events] == [stopped.version]
