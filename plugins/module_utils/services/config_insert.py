@@ -80,9 +80,10 @@ def store_generated(
     """
     names = [config.device for config in generated]
     found: dict[str, int] = {}
+    connection = session.connection()
     for start in range(0, len(names), _CHUNK):
         chunk = names[start : start + _CHUNK]
-        rows = session.exec(select(Device.id, Device.name).where(Device.name.in_(chunk)))
+        rows = connection.execute(select(Device.id, Device.name).where(Device.name.in_(chunk)))
         found.update((name, device_id) for device_id, name in rows)
     unknown = [name for name in names if name not in found]
     if unknown:
@@ -258,21 +259,27 @@ def lock_devices(session: Session, device_ids: list[int]) -> None:
 def newest_by_device(
     session: Session, device_ids: list[int], kind: ConfigKind
 ) -> dict[int, tuple[int, str, int]]:
-    """Return device id -> (version, content hash, row id) of its newest ``kind`` row."""
+    """Return device id -> (version, content hash, row id) of its newest ``kind`` row.
+
+    Each device's newest row is found by one step down the unique (device, kind, version)
+    index, so the lookup costs the same however many versions a device has kept.
+    """
     newest: dict[int, tuple[int, str, int]] = {}
     table = DeviceConfiguration
+    connection = session.connection()
+    latest = (
+        select(table.id)
+        .where(table.device_id == Device.id, table.kind == kind)
+        .order_by(table.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     for start in range(0, len(device_ids), _CHUNK):
         chunk = device_ids[start : start + _CHUNK]
-        top = (
-            select(table.device_id, func.max(table.version).label("version"))
-            .where(table.device_id.in_(chunk), table.kind == kind)
-            .group_by(table.device_id)
-            .subquery()
-        )
-        rows = session.exec(
-            select(table.device_id, table.version, table.content_hash, table.id)
-            .join(top, (table.device_id == top.c.device_id) & (table.version == top.c.version))
-            .where(table.kind == kind)
+        rows = connection.execute(
+            select(table.device_id, table.version, table.content_hash, table.id).where(
+                table.id.in_(select(latest).where(Device.id.in_(chunk)))
+            )
         )
         for device_id, version, content_hash, row_id in rows:
             newest[device_id] = (version, content_hash, row_id)

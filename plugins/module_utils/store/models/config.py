@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import (
@@ -81,16 +81,14 @@ class DeviceConfiguration(SQLModel, table=True):
     """A configuration generated for, captured from, or applied to one device."""
 
     __tablename__ = "device_configuration"
+    # The unique index serves every lookup by device, and each device's newest of a kind.
     __table_args__ = (
         UniqueConstraint("device_id", "kind", "version", name="uq_device_configuration_version"),
-        Index("ix_device_configuration_hash", "device_id", "kind", "content_hash"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("device.id", ondelete="CASCADE"), nullable=False, index=True
-        )
+        sa_column=Column(Integer, ForeignKey("device.id", ondelete="CASCADE"), nullable=False)
     )
     kind: ConfigKind = Field(default=ConfigKind.INTENDED, sa_type=enum_type(ConfigKind))
     # Counts up per device and kind: intended 1, 2, 3 ... and backup 1, 2 ... independently.

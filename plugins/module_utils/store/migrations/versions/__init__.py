@@ -11,6 +11,15 @@ from ansible_collections.isp.network.plugins.module_utils.store.migrations.versi
     v0004_config,
     v0005_topology,
     v0006_firmware,
+    v0007_config_indexes,
 )
 
-CHAIN = (v0001_audit, v0002_devices, v0003_ipam, v0004_config, v0005_topology, v0006_firmware)
+CHAIN = (
+    v0001_audit,
+    v0002_devices,
+    v0003_ipam,
+    v0004_config,
+    v0005_topology,
+    v0006_firmware,
+    v0007_config_indexes,
+)

@@ -185,6 +185,36 @@ def test_generate_for_many_devices_stores_them_in_bulk(session):
         )
 
 
+def test_generate_compares_with_the_newest_intended_version_only(session):
+    # r1 has a long history whose oldest version equals the new rendering, and a newer
+    # backup with a higher version number; only its newest intended row decides.
+    r1, r2 = _device(session), _device(session, "r2")
+    for version in range(1, 13):
+        Config.create_device_configuration(session, r1.id, f"hostname v{version}\n")
+    for version in range(1, 20):
+        Config.create_device_configuration(session, r1.id, f"b{version}\n", kind="backup")
+    Config.create_device_configuration(session, r2.id, "hostname r2\n", kind="backup")
+    template = _template(session)
+
+    again = Config.generate_configurations(session, template, {"r1": {"hostname": "v12"}})
+    assert again[0].content == "hostname v12\n"
+    unchanged = Config.generate_configurations(
+        session, template, {"r1": {"hostname": "v12"}, "r2": {"hostname": "r2"}}, store=True
+    )
+    changed_back, first = Config.generate_configurations(
+        session, template, {"r1": {"hostname": "v1"}, "r2": {"hostname": "r2"}}, store=True
+    )
+
+    assert [(g.device, g.version, g.created) for g in unchanged] == [
+        ("r1", 12, False),
+        ("r2", 1, True),
+    ]
+    assert (changed_back.version, changed_back.created) == (13, True)
+    # r2's intended history began at 1 although it has a backup; the second call found it.
+    assert (first.device, first.version, first.created) == ("r2", 1, False)
+    assert first.id == unchanged[1].id
+
+
 def test_generate_reports_every_failing_device_and_stores_nothing(session):
     _device(session)
     template = _template(session)
