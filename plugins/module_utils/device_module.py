@@ -54,6 +54,10 @@ def device_spec(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key in DEVICE_OPTIONS or key == "name"}
 
 
+def _given(spec: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in spec.items() if value is not None}
+
+
 # How many changed devices a bulk ``--diff`` shows unless ``return_devices`` is set: Ansible
 # scans every string of a result once per secret the task was given.
 DIFF_LIMIT = 100
@@ -64,12 +68,12 @@ def run_device_module(module: Any) -> None:
     params = module.params
     bulk = params["devices"] is not None
     full = bool(params.get("return_devices"))
-    specs = (
-        [device_spec(item) for item in params["devices"]]
-        if bulk
-        else [device_spec({**params, "name": params["name"]})]
-    )
-    specs = [{key: value for key, value in spec.items() if value is not None} for spec in specs]
+    if bulk:
+        # Options given next to ``devices`` hold for every item that leaves them out.
+        shared = _given(device_spec(params))
+        specs = [{**shared, **_given(device_spec(item))} for item in params["devices"]]
+    else:
+        specs = [_given(device_spec(params))]
 
     def work(session: Any) -> dict[str, Any]:
         if params["state"] == "absent":

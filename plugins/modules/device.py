@@ -110,6 +110,9 @@ options:
   devices:
     description:
       - Bulk form; each item takes the options above, O(devices[].name) required.
+      - The options above given next to O(devices) hold for every item that leaves them out,
+        such as one O(username) and O(password) for all; an item's own value wins (lists and
+        mappings are replaced, not merged).
       - Mutually exclusive with O(name).
     type: list
     elements: dict
@@ -209,9 +212,12 @@ EXAMPLES = r"""
     username: netops
     password: "{{ vault_core_password }}"
 
-- name: Register many switches in one task
+- name: Register many switches in one task, all with the same login
   isp.network.device:
     devices: "{{ switches }}"
+    device_type: switch
+    username: netops
+    password: "{{ vault_switch_password }}"
   register: registered
 
 - name: Show the switches that were created

@@ -9,7 +9,9 @@ from ansible.module_utils.basic import AnsibleModule
 from cryptography.fernet import Fernet
 
 from ansible_collections.isp.network.plugins.module_utils import device_module
+from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
+from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
 from tests.module_runner import run_module
 
@@ -316,3 +318,31 @@ def test_a_bad_store_url_is_one_sentence(store):
         "store URL 'mysql://isp:***@db/isp' uses the unsupported backend 'mysql'; use "
         "sqlite:///PATH or postgresql://USER:PASSWORD@HOST/DATABASE"
     )
+
+
+def test_bulk_form_takes_shared_options_for_items_that_leave_them_out(store, secret_key):
+    devices = [
+        {"name": "sw1", "ip_address": "192.0.2.21"},
+        {"name": "sw2", "ip_address": "192.0.2.22", "site": "ams2", "groups": ["edge"]},
+    ]
+    shared = {"device_type": "switch", "site": "ams1", "username": "netops", "password": SECRET}
+
+    result = run_module("device", {"devices": devices, **shared, "return_devices": True})
+
+    assert [
+        (d["name"], d["device_type"], d["site"], d["username"], d["groups"])
+        for d in result["devices"]
+    ] == [
+        ("sw1", "switch", "ams1", "netops", []),
+        ("sw2", "switch", "ams2", "netops", ["edge"]),
+    ]
+    assert_no_secret(result)
+    # The shared password is what each device logs in with.
+    with session_scope(store, write=False) as session:
+        logins = [
+            DeviceService.get_credentials(
+                session, DeviceService.find_device(session, name), SecretBox(secret_key)
+            )
+            for name in ("sw1", "sw2")
+        ]
+    assert logins == [("netops", SECRET, None), ("netops", SECRET, None)]
