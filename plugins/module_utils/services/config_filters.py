@@ -9,6 +9,7 @@ when its input is not what it expects.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,17 +17,32 @@ import netaddr
 
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 
+# Parsed addresses and networks, by their text: a template filters the same value more than
+# once (an interface's address and its netmask), and many devices share values. Only the
+# filters below see these objects, and they only read them.
+_PARSED = 4096
+
+
+@functools.lru_cache(maxsize=_PARSED)
+def _parse_ip(text: str) -> netaddr.IPAddress:
+    return netaddr.IPAddress(text)
+
+
+@functools.lru_cache(maxsize=_PARSED)
+def _parse_net(text: str) -> netaddr.IPNetwork:
+    return netaddr.IPNetwork(text, expand_partial=False)
+
 
 def _ip(value: Any, filter_name: str) -> netaddr.IPAddress:
     try:
-        return netaddr.IPAddress(str(value).strip())
+        return _parse_ip(str(value).strip())
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise ValidationError(f"{filter_name}: {value!r} is not an IP address") from None
 
 
 def _net(value: Any, filter_name: str) -> netaddr.IPNetwork:
     try:
-        return netaddr.IPNetwork(str(value).strip(), expand_partial=False)
+        return _parse_net(str(value).strip())
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise ValidationError(
             f"{filter_name}: {value!r} is not an address or network in CIDR form"
@@ -46,7 +62,7 @@ def _length(value: Any, filter_name: str, family: int = 4) -> int:
 def prefix_to_netmask(prefix: Any) -> str:
     """Return the IPv4 netmask of a prefix length (``24``, ``"/24"``) or of a CIDR string."""
     length = _length(prefix, "prefix_to_netmask")
-    return str(netaddr.IPNetwork(f"0.0.0.0/{length}").netmask)
+    return str(_parse_net(f"0.0.0.0/{length}").netmask)
 
 
 def netmask_to_prefix(netmask: Any) -> int:
@@ -60,7 +76,7 @@ def netmask_to_prefix(netmask: Any) -> int:
 def wildcard_mask(prefix: Any) -> str:
     """Return the IOS wildcard (inverse) mask of a prefix length, netmask or CIDR string."""
     length = _length(prefix, "wildcard_mask")
-    return str(netaddr.IPNetwork(f"0.0.0.0/{length}").hostmask)
+    return str(_parse_net(f"0.0.0.0/{length}").hostmask)
 
 
 def ip_in_network(address: Any, network: Any) -> bool:

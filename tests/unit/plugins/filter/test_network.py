@@ -93,3 +93,24 @@ def test_bad_input_raises_a_filter_error_naming_the_filter(name, args, sentence)
 
     assert str(raised.value).startswith(f"{name}: ")
     assert sentence in str(raised.value)
+
+
+def test_a_value_used_by_many_filters_gives_each_its_own_answer():
+    # Parsed values are remembered by their text: using one through every filter, in any
+    # order and again, gives the same answers, and a bad value fails every time.
+    address = "10.20.30.41/29"
+    first = [FILTERS[name](address) for name in ("cidr_to_ip", "cidr_to_netmask", "prefix_length")]
+    answers = [
+        FILTERS["network_address"](address),
+        FILTERS["broadcast_address"](address),
+        FILTERS["nth_host"](address, -1),
+        FILTERS["ip_in_network"]("10.20.30.47", address),
+        FILTERS["wildcard_mask"](address),
+    ]
+    again = [FILTERS[name](address) for name in ("cidr_to_ip", "cidr_to_netmask", "prefix_length")]
+
+    assert first == again == ["10.20.30.41", "255.255.255.248", 29]
+    assert answers == ["10.20.30.40", "10.20.30.47", "10.20.30.47", True, "0.0.0.7"]
+    for name in ("cidr_to_ip", "cidr_to_netmask"):
+        with pytest.raises(AnsibleFilterError, match=rf"^{name}: '10\.0\.0\.1/33' is not"):
+            FILTERS[name]("10.0.0.1/33")
