@@ -5,8 +5,8 @@
 The unique (device_id, kind, version) index already serves every lookup by device (its
 first column), finds each device's newest version of a kind, and backs the cascade from a
 deleted device. No query looks configurations up by content hash: de-duplication compares
-with the newest row. The two indexes only made every stored configuration three B-tree
-writes more expensive, which grows with the history kept.
+with the newest row. The two indexes only cost every stored configuration two more B-tree
+writes, each dearer the more history the table keeps.
 """
 
 from __future__ import annotations
