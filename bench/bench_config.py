@@ -1,9 +1,6 @@
 """Rendering configurations: the service against bare Jinja2 and ansible.builtin.template.
 
-Two example templates, each rendered with the same variables by the service and its baseline:
-``templates/ios/base.j2`` (16 lines here: identity, management, services) and
-``templates/ios/edge.j2`` (an edge router with 8 interfaces, OSPF, prefix lists and 4 BGP
-neighbours: about 120 lines).
+The templates and variables are in ``config_inputs``; the bulk apply row in ``config_apply``.
 
 - Render and store: ``ConfigurationService.generate_configurations(..., store=True)`` checks
   every device's variables against the schema, renders in the sandbox and stores each result
@@ -25,10 +22,6 @@ neighbours: about 120 lines).
   bare render.
 - Against ``ansible.builtin.template`` in a loop (one task item per device, writing files):
   the time of a playbook with an empty loop is subtracted, so only the loop is counted.
-- Bulk apply: ``ConfigurationService.apply_configurations`` merging a change into every
-  device of a ``scale-N`` lab (backup, load, compare, commit, verify, each outcome stored),
-  against a plain threaded script making the same NAPALM calls with the same number of
-  threads and storing nothing. Goal: at most 1.5x its wall time.
 """
 
 from __future__ import annotations
@@ -37,119 +30,27 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench.harness import Row, run_cmd, timed
+from bench.config_apply import apply_rows
+from bench.config_inputs import (
+    EDGE,
+    TEMPLATE,
+    Variables,
+    base_variables,
+    edge_variables,
+    rendered_lines,
+    sandbox,
+)
+from bench.harness import Row, collections_on_path, run_cmd, timed
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "templates" / "ios" / "base.j2"
-EDGE = ROOT / "templates" / "ios" / "edge.j2"
 # Intended versions every device has before the history run stores one more.
 HISTORY = 100
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
-
-
-def _collections_on_path() -> None:
-    collections = str(ROOT / ".collections")
-    if collections not in sys.path:
-        sys.path.insert(0, collections)
-
-
-def _variables(count: int, run: int = 0) -> dict[str, dict[str, Any]]:
-    # Every variable of the schema given, so the bare baseline renders the same text.
-    return {
-        f"r{i}": {
-            "hostname": f"r{i}",
-            "domain": "bench.example.net",
-            "loopback0": f"10.255.{i // 250}.{i % 250 + 1}",
-            "loopback0_description": "router-id",
-            "mgmt_interface": "GigabitEthernet0/0",
-            "mgmt_description": "management",
-            "mgmt_address": f"192.0.{i // 250 % 256}.{i % 250 + 1}",
-            "mgmt_netmask": "255.255.255.0",
-            "ntp_servers": ["192.0.2.123", "192.0.2.124"],
-            "syslog_servers": ["192.0.2.50"],
-            "snmp_location": f"site {i % 40}",
-            "banner": f"bench run {run}",
-        }
-        for i in range(count)
-    }
-
-
-def _edge_variables(count: int, run: int = 0) -> dict[str, dict[str, Any]]:
-    # An edge router: 4 core links in OSPF, 4 customer ports, 2 route reflectors, 2 customers.
-    # Every variable of the schema given, so the bare baseline renders the same text.
-    devices = {}
-    for i in range(count):
-        high, low = i // 250 % 256, i % 250
-        core = [
-            {
-                "name": f"GigabitEthernet0/{port}",
-                "description": f"core link {port}",
-                "address": f"10.{port}.{high}.{low * 2 % 256}/31",
-                "mtu": 9000,
-                "ospf_cost": 10 * port,
-            }
-            for port in range(1, 5)
-        ]
-        customers = [
-            {
-                "name": f"GigabitEthernet1/{port}",
-                "description": f"customer {i}-{port}",
-                "address": f"100.64.{high}.{low % 64 * 4 + 1}/30",
-            }
-            for port in range(4)
-        ]
-        reflectors = [
-            {
-                "address": f"10.255.255.{k}",
-                "asn": 64500,
-                "description": f"rr{k}",
-                "update_source": "Loopback0",
-            }
-            for k in (1, 2)
-        ]
-        peers = [
-            {
-                "address": f"100.64.{high}.{low % 64 * 4 + 2}",
-                "asn": 65000 + k,
-                "description": f"customer {k}",
-                "prefix_list_in": "CUSTOMER-IN",
-                "prefix_list_out": "DEFAULT-ONLY",
-            }
-            for k in range(2)
-        ]
-        devices[f"r{i}"] = {
-            "hostname": f"r{i}",
-            "domain": "bench.example.net",
-            "name_servers": ["192.0.2.53", "192.0.2.54"],
-            "timezone": "UTC",
-            "tacacs_servers": [
-                {"name": "tac1", "address": "192.0.2.10"},
-                {"name": "tac2", "address": "192.0.2.11"},
-            ],
-            "mgmt_networks": ["192.0.2.0/24", "198.51.100.0/24"],
-            "loopback0": f"10.255.{high}.{low + 1}",
-            "ospf_process": 1,
-            "interfaces": core + customers,
-            "prefix_lists": {
-                "CUSTOMER-IN": [f"permit 203.0.{k}.0/24" for k in range(4)],
-                "DEFAULT-ONLY": ["permit 0.0.0.0/0"],
-            },
-            "bgp_asn": 64500,
-            "bgp_neighbors": reflectors + peers,
-            "ntp_servers": ["192.0.2.123", "192.0.2.124"],
-            "syslog_servers": ["192.0.2.50"],
-            "snmp_location": f"site {i % 40}",
-            "snmp_contact": "noc@example.net",
-            "banner": f"bench run {run}",
-        }
-    return devices
 
 
 def _store(folder: Path, count: int, path: Path = TEMPLATE, name: str = "bench") -> tuple[str, Any]:
@@ -172,7 +73,7 @@ def _service_rate(
     count: int,
     repeat: int,
     store: bool,
-    variables: Callable[[int, int], dict[str, dict[str, Any]]] = _variables,
+    variables: Variables = base_variables,
 ) -> float:
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
@@ -195,28 +96,13 @@ def _service_rate(
     return count / timed(once, repeat=repeat)
 
 
-def _sandbox(path: Path) -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    from ansible_collections.isp.network.plugins.module_utils.services.config_filters import (
-        FILTERS,
-    )
-
-    env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
-    )
-    env.filters.update(FILTERS)
-    return env.from_string(path.read_text())
-
-
 def _bare_rate(
     count: int,
     repeat: int,
     path: Path = TEMPLATE,
-    variables: Callable[[int, int], dict[str, dict[str, Any]]] = _variables,
+    variables: Variables = base_variables,
 ) -> float:
-    template = _sandbox(path)
+    template = sandbox(path)
     devices = list(variables(count, 0).values())
 
     def once() -> None:
@@ -224,10 +110,6 @@ def _bare_rate(
             template.render(values)
 
     return count / timed(once, repeat=repeat)
-
-
-def _lines(path: Path, variables: Callable[[int, int], dict[str, dict[str, Any]]]) -> int:
-    return len(_sandbox(path).render(variables(1, 0)["r0"]).splitlines())
 
 
 def _history_rate(folder: Path, count: int, repeat: int) -> float:
@@ -263,8 +145,8 @@ def _floor_rate(folder: Path, count: int, repeat: int) -> float:
     from ansible_collections.isp.network.plugins.module_utils.store.engine import get_engine
 
     url, _stored = _store(folder, count, name="floor")
-    template = _sandbox(TEMPLATE)
-    runs = iter([list(_variables(count, run).values()) for run in range(1, repeat + 1)])
+    template = sandbox(TEMPLATE)
+    runs = iter([list(base_variables(count, run).values()) for run in range(1, repeat + 1)])
     versions = iter(range(1, repeat + 1))
 
     columns = (
@@ -302,7 +184,7 @@ def _floor_rate(folder: Path, count: int, repeat: int) -> float:
 
 
 def _playbook(folder: Path, items: int) -> Path:
-    names = list(next(iter(_variables(1).values())))
+    names = list(next(iter(base_variables(1).values())))
     path = folder / f"template-{items}.yml"
     play = {
         "hosts": "localhost",
@@ -330,7 +212,7 @@ def _playbook(folder: Path, items: int) -> Path:
 def _template_module_rate(folder: Path, items: int) -> float:
     (folder / "out").mkdir(exist_ok=True)
     (folder / "items.yml").write_text(
-        yaml.safe_dump({"bench_items": list(_variables(items).values())})
+        yaml.safe_dump({"bench_items": list(base_variables(items).values())})
     )
     inventory = ROOT / "inventory" / "localhost.yml"
     env = {"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
@@ -345,103 +227,20 @@ def _template_module_rate(folder: Path, items: int) -> float:
     return items / max(looped - empty, 1e-6)
 
 
-def _apply_rows(folder: Path, size: int, workers: int) -> list[dict[str, Any]]:
-    from cryptography.fernet import Fernet
-
-    from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
-    from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
-        ApplyOptions,
-        ApplyRequest,
-    )
-    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
-        ConfigurationService,
-    )
-    from ansible_collections.isp.network.plugins.module_utils.services.devices import (
-        DeviceService,
-    )
-    from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
-    from lab import LabClient
-
-    state = folder / "lab"
-    lab_cmd = [sys.executable, "-m", "lab"]
-    subprocess.run(
-        [*lab_cmd, "up", f"scale-{size}", "--state", str(state), "--base-port", "0", "--detach"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    try:
-        client = LabClient(state)
-        inventory = client.inventory()
-        names = [entry["name"] for entry in inventory]
-        url = f"sqlite:///{folder / 'apply.db'}"
-        box = SecretBox(Fernet.generate_key().decode())
-        with session_scope(url) as session:
-            DeviceService.ensure_devices(session, inventory, box)
-        options = ApplyOptions(workers=workers, timeout=120)
-
-        def service(run: int) -> None:
-            requests = [ApplyRequest(n, f"snmp-server location apply {run}\n") for n in names]
-            outcomes = ConfigurationService.apply_configurations(
-                requests, store_url=url, box=box, options=options
-            )
-            if {outcome.outcome for outcome in outcomes} != {"applied"}:
-                raise RuntimeError(f"the bulk apply did not apply everywhere: {outcomes[:3]}")
-
-        def plain(run: int) -> None:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda n: _plain_apply(client, n, run), names))
-
-        service(0)
-        runs = iter(range(1, 100))
-        subject = timed(lambda: service(next(runs)), repeat=2)
-        baseline = timed(lambda: plain(next(runs)), repeat=2)
-    finally:
-        subprocess.run([*lab_cmd, "down", "--state", str(state)], cwd=ROOT, timeout=120)
-    return [
-        Row(
-            benchmark="config bulk apply",
-            subject=f"apply_configurations, merge into {size} lab devices, {workers} workers",
-            subject_value=subject,
-            baseline="threaded script, same NAPALM calls, same threads, nothing stored",
-            baseline_value=baseline,
-            unit="s",
-            goal="<= 1.5x",
-            ok=subject <= 1.5 * baseline,
-        ).to_dict()
-    ]
-
-
-def _plain_apply(client: Any, name: str, run: int) -> None:
-    import napalm
-
-    device = napalm.get_network_driver("ios")(timeout=120, **client.napalm_args(name))
-    device.open()
-    try:
-        device.get_config(retrieve="running")
-        device.load_merge_candidate(config=f"snmp-server location apply {run}\n")
-        device.compare_config()
-        device.commit_config()
-        device.get_config(retrieve="running")
-    finally:
-        device.close()
-
-
 def run(quick: bool) -> list[dict[str, Any]]:
     """Return the rows: render and store (edge, base, with history), render only, the
     ansible.builtin.template loop, and the bulk apply.
     """
-    _collections_on_path()
+    collections_on_path()
     count = 1_000 if quick else 10_000
     repeat = 2 if quick else 3
     items = 10 if quick else 100
     folder = Path(tempfile.mkdtemp(prefix="isp-bench-config-"))
     try:
-        applied = _apply_rows(folder, 50 if quick else 200, 25 if quick else 50)
+        applied = apply_rows(folder, 50 if quick else 200, 25 if quick else 50)
         edge_url, edge = _store(folder, count, EDGE, name="edge")
-        edge_bare = _bare_rate(count, repeat, EDGE, _edge_variables)
-        edge_stored = _service_rate(edge_url, edge, count, repeat, True, _edge_variables)
+        edge_bare = _bare_rate(count, repeat, EDGE, edge_variables)
+        edge_stored = _service_rate(edge_url, edge, count, repeat, True, edge_variables)
         url, template = _store(folder, count)
         bare = _bare_rate(count, repeat)
         floor = _floor_rate(folder, count, repeat)
@@ -460,7 +259,10 @@ def run(quick: bool) -> list[dict[str, Any]]:
         dispose_engines()
         shutil.rmtree(folder, ignore_errors=True)
 
-    edge_lines, base_lines = _lines(EDGE, _edge_variables), _lines(TEMPLATE, _variables)
+    edge_lines, base_lines = (
+        rendered_lines(EDGE, edge_variables),
+        rendered_lines(TEMPLATE, base_variables),
+    )
     service = "ConfigurationService, {count} configs of {name} ({lines} lines) checked, rendered"
     base = service.format(count=count, name="base.j2", lines=base_lines)
     return [

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Row, run_cmd
+from bench.harness import Row, collections_on_path, run_cmd
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "inventory"
@@ -40,12 +40,6 @@ KEYED_GROUPS = """keyed_groups:
   - key: isp_model
     prefix: model
 """
-
-
-def _collections_on_path() -> None:
-    collections = str(ROOT / ".collections")
-    if collections not in sys.path:
-        sys.path.insert(0, collections)
 
 
 def device_rows(count: int) -> list[dict[str, Any]]:
@@ -93,7 +87,7 @@ def build_store(path: Path, count: int) -> str:
     Rows go in with bulk inserts through the models' tables (not the service: this is the
     fixture, not the subject).
     """
-    _collections_on_path()
+    collections_on_path()
     from sqlalchemy import insert
 
     from ansible_collections.isp.network.plugins.module_utils.store.engine import (

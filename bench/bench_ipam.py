@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Row
+from bench.harness import Row, collections_on_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENVS = ("ISP_NETWORK_BENCH_PG_URL", "ISP_NETWORK_TEST_PG_URL")
@@ -43,14 +43,8 @@ for n in range(int(count)):
 """
 
 
-def _collections_on_path() -> None:
-    collections = str(ROOT / ".collections")
-    if collections not in sys.path:
-        sys.path.insert(0, collections)
-
-
 def _api():
-    _collections_on_path()
+    collections_on_path()
     from ansible_collections.isp.network.plugins.module_utils.services import ipam
     from ansible_collections.isp.network.plugins.module_utils.store import engine
 

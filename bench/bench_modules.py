@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Row, run_cmd
+from bench.harness import Row, collections_on_path, run_cmd
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "modules"
@@ -48,12 +48,6 @@ PLAY = """- hosts: localhost
     - {module}:
 {arguments}
 """
-
-
-def _collections_on_path() -> None:
-    collections = str(ROOT / ".collections")
-    if collections not in sys.path:
-        sys.path.insert(0, collections)
 
 
 def _play(
@@ -101,7 +95,7 @@ def specs(count: int) -> list[dict[str, Any]]:
 
 def core_insert(store_url: str, key: str, devices: list[dict[str, Any]]) -> float:
     """Insert ``devices`` with SQLAlchemy Core executemany; return the seconds it took."""
-    _collections_on_path()
+    collections_on_path()
     from sqlalchemy import insert
 
     from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
@@ -257,7 +251,7 @@ def bulk_register(count: int, key: str) -> dict[str, Any]:
 def run(quick: bool) -> list[dict[str, Any]]:
     """Return the module rows: task cost (a) and bulk registration (b)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    _collections_on_path()
+    collections_on_path()
     from ansible_collections.isp.network.plugins.module_utils.secrets import generate_key
 
     key = os.environ.get("ISP_NETWORK_SECRET_KEY") or generate_key()

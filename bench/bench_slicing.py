@@ -41,7 +41,7 @@ from urllib.parse import quote
 
 import yaml
 
-from bench.harness import Row
+from bench.harness import Row, collections_on_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -99,12 +99,6 @@ PLAY = [
         ],
     }
 ]
-
-
-def _collections_on_path() -> None:
-    collections = str(ROOT / ".collections")
-    if collections not in sys.path:
-        sys.path.insert(0, collections)
 
 
 def hosts(count: int) -> dict[str, str]:
@@ -334,7 +328,7 @@ def _not_measured(benchmark: str, why: str, unit: str, goal: str) -> dict[str, A
 
 def run(quick: bool) -> list[dict[str, Any]]:
     """Return two rows: the sliced job's time against one process, and its correctness."""
-    _collections_on_path()
+    collections_on_path()
     count = 40 if quick else 120
     time_bench = f"job slicing, {count} hosts, one PostgreSQL store"
     check_bench = f"job slicing correctness, {count} hosts"

@@ -52,6 +52,13 @@ class Row:
         return {key: values[key] for key in COLUMNS}
 
 
+def collections_on_path() -> None:
+    """Put the checkout's ``.collections`` (made by ``make setup``) first on ``sys.path``."""
+    collections = str(Path(__file__).resolve().parent.parent / ".collections")
+    if collections not in sys.path:
+        sys.path.insert(0, collections)
+
+
 def failed_row(benchmark: str, error: BaseException) -> dict[str, Any]:
     """Return the row reported for a benchmark module whose run() raised ``error``."""
     message = " ".join(str(error).split()) or type(error).__name__
