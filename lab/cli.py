@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     fault.add_argument(
         "value",
         nargs="?",
-        help="the fault's value (drop_on, latency, reject_line, hostile_names, huge_output)",
+        help="the value of a fault that takes one: "
+        + ", ".join(name for name, what in FAULTS.items() if what),
     )
     fault.add_argument("--off", action="store_true")
     inventory = sub("inventory", "print the devices as YAML for bulk device registration")

@@ -52,7 +52,7 @@ class Faults:
             setattr(self, name, on)
             return
         if not on:
-            setattr(self, name, {"latency": 0.0, "huge_output": 0}.get(name, ""))
+            setattr(self, name, _DEFAULTS[name])
             return
         if value in (None, ""):
             raise FaultError(f"fault {name} needs a value: {FAULTS[name]}")
@@ -80,6 +80,10 @@ class Faults:
     def active(self) -> dict[str, object]:
         """Return the faults that are on, with their values."""
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+
+# What each fault is when it is off.
+_DEFAULTS = {field.name: field.default for field in fields(Faults)}
 
 
 def _size(value: str | float) -> int:

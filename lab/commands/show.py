@@ -54,7 +54,8 @@ async def version(session: Session, args: list[str]) -> str:
             f"{spec.flash_size // 1024}K bytes of flash memory at bootflash:.",
             "",
             "Configuration register is 0x2102",
-            device.faults.filler(),
+            # A huge_output fault adds its filler lines; without one nothing follows.
+            *([filler] if (filler := device.faults.filler()) else []),
         ]
     )
 
@@ -293,7 +294,8 @@ async def running_config(session: Session, args: list[str]) -> str:
     body = device.running.render()
     filler = device.faults.filler()
     if filler:
-        body = body.replace("\nend", "\n" + filler + "end", 1) if "\nend" in body else body + filler
+        head, end, tail = body.rpartition("\nend")
+        body = f"{head}\n{filler}end{tail}" if end else body + filler
     return (
         f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n"
         f"!\n! Last configuration change at {_stamp(device.last_change)}\n{body}"

@@ -80,10 +80,10 @@ def store_generated(
     """
     names = [config.device for config in generated]
     found: dict[str, int] = {}
-    connection = session.connection()
+    # Through the session, so that a tenant scope hides other tenants' devices.
     for start in range(0, len(names), _CHUNK):
         chunk = names[start : start + _CHUNK]
-        rows = connection.execute(select(Device.id, Device.name).where(Device.name.in_(chunk)))
+        rows = session.exec(select(Device.id, Device.name).where(Device.name.in_(chunk)))
         found.update((name, device_id) for device_id, name in rows)
     unknown = [name for name in names if name not in found]
     if unknown:
@@ -266,7 +266,6 @@ def newest_by_device(
     """
     newest: dict[int, tuple[int, str, int]] = {}
     table = DeviceConfiguration
-    connection = session.connection()
     latest = (
         select(table.id)
         .where(table.device_id == Device.id, table.kind == kind)
@@ -276,7 +275,7 @@ def newest_by_device(
     )
     for start in range(0, len(device_ids), _CHUNK):
         chunk = device_ids[start : start + _CHUNK]
-        rows = connection.execute(
+        rows = session.exec(
             select(table.device_id, table.version, table.content_hash, table.id).where(
                 table.id.in_(select(latest).where(Device.id.in_(chunk)))
             )

@@ -27,6 +27,7 @@ SQLAlchemy is imported inside the functions, so that importing this costs a modu
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
@@ -143,7 +144,9 @@ def _limit_to_scope(state: Any) -> None:
     state.statement = state.statement.options(*_criteria(scope))
 
 
-def _criteria(scope: str) -> list[Any]:
+@functools.lru_cache(maxsize=8)
+def _criteria(scope: str) -> tuple[Any, ...]:
+    # Built once per scope: every statement of a scoped session takes the same options.
     from sqlalchemy import String, and_, cast, or_, select
     from sqlalchemy.orm import with_loader_criteria
 
@@ -203,4 +206,4 @@ def _criteria(scope: str) -> list[Any]:
         topology.UnknownNeighbor,
     ):
         options.append(with_loader_criteria(model, model.device_id.in_(device_ids)))
-    return options
+    return tuple(options)

@@ -20,6 +20,9 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
+from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+    ConfigurationService,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.device_groups import (
     DeviceGroupService,
 )
@@ -178,6 +181,16 @@ def test_without_a_scope_every_object_is_visible_and_a_process_scope_applies(two
 
 ATTEMPTS_ON_B: list[tuple[str, Callable[[Session, dict], Any], type[Exception] | None]] = [
     ("allocate by pool name", lambda s, ids: S.allocate_ip(s, "pool-b", "9"), NotFoundError),
+    (
+        "store b's intended configuration",
+        lambda s, ids: ConfigurationService.generate_configurations(
+            s,
+            ConfigurationService.create_template(s, "t", "router", "hostname x\n", "1.0.0", {}),
+            {"dev-b": {}},
+            store=True,
+        ),
+        NotFoundError,
+    ),
     ("allocate by pool id", lambda s, ids: S.allocate_ip(s, ids["pool-b"], "9"), NotFoundError),
     (
         "allocate a specific address",
