@@ -36,6 +36,8 @@ def test_huge_output_pads_the_configuration_and_show_version(lab, napalm_device)
     version = device.cli(["show version"])["show version"]
 
     assert len(running) > 1 << 20 and running.rstrip().endswith("end")
+    # The filler stands just before the final "end", after every configuration line.
+    assert running.rstrip().splitlines()[-2].startswith("! filler")
     assert len(version) > 1 << 20 and "Processor board ID" in version
 
 

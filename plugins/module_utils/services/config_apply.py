@@ -36,7 +36,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from ansible_collections.isp.network.plugins.module_utils.drivers.napalm import open_device
-from ansible_collections.isp.network.plugins.module_utils.errors import DeviceError
+from ansible_collections.isp.network.plugins.module_utils.errors import (
+    DeviceError,
+    IspNetworkError,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     compare_configs,
 )
@@ -206,6 +209,7 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
             return False
         _in_time(job, deadline, "committing")
         if job.before_commit is not None:
+            step = "recording the commit about to begin"
             job.before_commit(result)
         step = "committing"
         result.confirm_timer = _commit(driver, job)
@@ -219,7 +223,8 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
             result.steps.append("confirm")
         result.outcome = APPLIED
         return False
-    except (DeviceError, *device_errors()) as exc:
+    except (IspNetworkError, *device_errors()) as exc:
+        # IspNetworkError: the device's (DeviceError) or the store's, from before_commit.
         result.error = reason(exc, job.name, step)
     if step not in ("committing", "verifying", "confirming"):
         with suppress(*device_errors()):
@@ -356,7 +361,7 @@ def reason(exc: BaseException, device: str, step: str) -> str:
             f"device {device!r} rejected the line {_mask(rejected.group(1).strip())!r} while "
             f"{step}; fix the configuration"
         )
-    if isinstance(exc, DeviceError):
+    if isinstance(exc, IspNetworkError):
         return text
     if isinstance(exc, session_lost_errors()):
         return (

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from napalm.base.exceptions import CommitConfirmException, MergeConfigException
 
+from ansible_collections.isp.network.plugins.module_utils.errors import BusyError
 from ansible_collections.isp.network.plugins.module_utils.services import config_apply
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
     Push,
@@ -176,6 +177,19 @@ def test_time_running_out_before_the_commit_changes_nothing(lab_device, monkeypa
 
     assert result.outcome == "failed"
     assert result.error.startswith("device 'r1' took longer than 10 s before committing")
+    assert "commit" not in opened[0].calls and opened[0].calls[-1] == "discard"
+    assert state["running"] == BACKUP
+
+
+def test_a_journal_that_cannot_be_written_discards_the_candidate(lab_device):
+    state, opened, _ = lab_device
+
+    def before_commit(_result):
+        raise BusyError("the store is busy; run the task again")
+
+    result = push(job(before_commit=before_commit))
+
+    assert (result.outcome, result.error) == ("failed", "the store is busy; run the task again")
     assert "commit" not in opened[0].calls and opened[0].calls[-1] == "discard"
     assert state["running"] == BACKUP
 
