@@ -12,6 +12,7 @@ first, so the module can fail with one sentence. No Ansible imports: it reads pl
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,28 +46,39 @@ def _option(spec: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def _problem(path: str, value: Any, option: dict[str, Any]) -> str | None:
-    if _holds_nul(value):
-        return f"option {path!r} holds a NUL character (\\x00); remove it and run again"
+    # Lists and dicts with suboptions are looked into item by item, the rest as a whole, so
+    # every value is read once however deep it stands.
     kind = option.get("type", "str")
+    if kind == "list" and isinstance(value, list):
+        element = {"type": option.get("elements", "str"), "options": option.get("options")}
+        return _first(
+            _problem(f"{path}[{index}]", item, element) for index, item in enumerate(value)
+        )
+    if option.get("options") and isinstance(value, dict):
+        return _first(
+            _nul(f"{path}.{name}")
+            if _holds_nul(name)
+            else _problem(f"{path}.{name}", item, _option(option["options"], name))
+            for name, item in value.items()
+        )
+    if _holds_nul(value):
+        return _nul(path)
     if kind == "int" and _infinite(value):
         return f"option {path!r} is infinite; give a whole number"
     if kind == "int" and abs(_number(value)) > LARGEST_INT:
         return (
-            f"option {path!r} is {value}, beyond what the store holds; give a number from "
+            f"option {path!r} is beyond what the store holds; give a number from "
             f"{-LARGEST_INT} to {LARGEST_INT}"
         )
-    if kind == "list" and isinstance(value, list):
-        element = {"type": option.get("elements", "str"), "options": option.get("options")}
-        for index, item in enumerate(value):
-            problem = _problem(f"{path}[{index}]", item, element)
-            if problem:
-                return problem
-    if option.get("options") and isinstance(value, dict):
-        for name, item in value.items():
-            problem = _problem(f"{path}.{name}", item, _option(option["options"], name))
-            if problem:
-                return problem
     return None
+
+
+def _first(problems: Iterable[str | None]) -> str | None:
+    return next((problem for problem in problems if problem), None)
+
+
+def _nul(path: str) -> str:
+    return f"option {path!r} holds a NUL character (\\x00); remove it and run again"
 
 
 def _holds_nul(value: Any) -> bool:

@@ -51,11 +51,11 @@ _MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 def device_spec(values: dict[str, Any]) -> dict[str, Any]:
     """Return the options of one device that were given (a left-out option changes nothing)."""
-    return {key: value for key, value in values.items() if key in DEVICE_OPTIONS or key == "name"}
-
-
-def _given(spec: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in spec.items() if value is not None}
+    return {
+        key: value
+        for key, value in values.items()
+        if value is not None and (key in DEVICE_OPTIONS or key == "name")
+    }
 
 
 # How many changed devices a bulk ``--diff`` shows unless ``return_devices`` is set: Ansible
@@ -70,10 +70,10 @@ def run_device_module(module: Any) -> None:
     full = bool(params.get("return_devices"))
     if bulk:
         # Options given next to ``devices`` hold for every item that leaves them out.
-        shared = _given(device_spec(params))
-        specs = [{**shared, **_given(device_spec(item))} for item in params["devices"]]
+        shared = device_spec(params)
+        specs = [{**shared, **device_spec(item)} for item in params["devices"]]
     else:
-        specs = [_given(device_spec(params))]
+        specs = [device_spec(params)]
 
     def work(session: Any) -> dict[str, Any]:
         if params["state"] == "absent":
