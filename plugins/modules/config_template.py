@@ -17,9 +17,15 @@ description:
   - The template is checked when it is published; a syntax error, a reach for Python
     internals, or a variable its schema does not declare fails the task.
   - The content comes from O(content) or from a file O(src). A file may have a sidecar YAML
-    file next to it (C(base.j2) and C(base.yml)) giving its O(version), O(device_type),
-    O(platform), O(description) and O(variables); options given to the task win. When the
-    file is inside a git checkout, the store records its path in the checkout and the commit.
+    file next to it (C(base.j2) and C(base.yml)) giving its O(name), O(version),
+    O(device_type), O(platform), O(description) and O(variables); options given to the task
+    win. A sidecar key not in that list, or a value of the wrong type, fails the task; quote
+    a version (C(version: "1.10.0")) so that YAML does not read it as a number. When the file
+    is inside a git checkout, the store records its path in the checkout and the commit.
+  - O(src) may be a folder: every C(*.j2) file in it and in its subfolders (not hidden ones
+    such as C(.git)), each with its sidecar, is published in one transaction. When any file
+    is bad (a syntax error, a malformed sidecar or schema, a conflict with a stored version),
+    nothing from the folder is published and the task names the file.
 author:
   - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
@@ -35,12 +41,14 @@ options:
   name:
     description:
       - Name of the template, for example V(ios-base).
+      - Required with O(content) and with O(state=absent); with a file O(src), its sidecar
+        may set it instead. Not allowed with a folder O(src).
     type: str
-    required: true
   version:
     description:
       - Semantic version C(MAJOR.MINOR.PATCH) of the template, for example V(1.2.0).
-      - Required with O(state=present) unless the sidecar file of O(src) sets it.
+      - Required with O(state=present) unless the sidecar file of O(src) sets it. Not allowed
+        with a folder O(src).
       - With O(state=absent), the version to remove; every version when not set.
     type: str
   state:
@@ -56,14 +64,22 @@ options:
     type: str
   src:
     description:
-      - Path of a template file on the controller.
+      - Path of a template file on the controller, or of a folder of them.
+      - With a folder, each template's name, version and other fields come from its sidecar;
+        O(name), O(version), O(variables), O(device_type), O(platform) and O(description)
+        are then refused.
       - Mutually exclusive with O(content).
     type: path
   variables:
     description:
       - The variable schema, mapping each variable name to a type name or to a mapping with
-        C(type) and optional C(required), C(default), C(choices), C(pattern) and
+        C(type) and optional C(required), C(default), C(choices), C(pattern), C(secret) and
         C(description).
+      - C(required) and C(secret) take V(true) or V(false). A C(default) is checked and
+        converted like a given value (V("5") for an V(int) is stored as V(5)).
+      - A C(secret) variable's value never appears in a message. A variable whose name has
+        V(password), V(secret), V(community) or V(key) as a word part (V(snmp_community),
+        V(tacacs_key)) is secret unless its spec says C(secret: false).
       - Types are V(string), V(int), V(bool), V(ipv4), V(ipv6), V(ipv4_netmask),
         V(ipv4_prefix) (a network such as V(10.0.0.0/24)), V(ipv6_prefix), V(cidr) (an
         address with its length, such as V(10.0.0.1/24)), V(mac), V(list) and V(dict).
@@ -106,6 +122,10 @@ EXAMPLES = r"""
     variables:
       address: {type: ipv4, required: true}
 
+- name: Publish every template of the repository's templates folder
+  isp.network.config_template:
+    src: templates/
+
 - name: Remove one version
   isp.network.config_template:
     name: loopback
@@ -117,7 +137,7 @@ RETURN = r"""
 template:
   description:
     - The template version published, or the last version removed.
-  returned: success, when a template was published or removed
+  returned: success, when a template was published or removed (not for a folder O(src))
   type: dict
   sample:
     id: 3
@@ -133,6 +153,31 @@ template:
     source_commit: 4b825dc642cb6eb9a060e54bf8d69288fbee4904
     created_by: netops
     created_at: "2025-01-31T10:00:00+00:00"
+templates:
+  description:
+    - One entry per file of a folder O(src), in path order, without the content.
+  returned: when O(src) is a folder
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the template.
+      type: str
+    version:
+      description: Its version.
+      type: str
+    result:
+      description: V(created), or V(already exists) (same content and version).
+      type: str
+    source_path:
+      description: The file, within its git checkout when it is in one.
+      type: str
+    source_commit:
+      description: The checkout's commit, suffixed C(-dirty) when the file differs from it.
+      type: str
+  sample:
+    - {id: 3, name: ios-base, version: 1.0.0, result: created, source_path: templates/ios/base.j2,
+       source_commit: 4b825dc642cb6eb9a060e54bf8d69288fbee4904}
 removed:
   description: The versions removed, oldest first.
   returned: when O(state=absent)
@@ -151,12 +196,15 @@ from ansible_collections.isp.network.plugins.module_utils.module import (  # noq
     store_module,
 )
 
+# Fields a file's sidecar may give, which the task's options override.
+_META = ("device_type", "platform", "description")
+
 
 def main() -> None:
     """Publish or remove a template version."""
     module = store_module(
         {
-            "name": {"type": "str", "required": True},
+            "name": {"type": "str"},
             "version": {"type": "str"},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "content": {"type": "str"},
@@ -167,7 +215,10 @@ def main() -> None:
             "description": {"type": "str"},
         },
         mutually_exclusive=[("content", "src")],
-        required_if=[("state", "present", ("content", "src"), True)],
+        required_if=[
+            ("state", "present", ("content", "src"), True),
+            ("state", "absent", ("name",)),
+        ],
         supports_check_mode=True,
     )
     work = _present if module.params["state"] == "present" else _absent
@@ -175,31 +226,30 @@ def main() -> None:
 
 
 def _present(module, session) -> dict:
+    from pathlib import Path
+
     from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
-    from ansible_collections.isp.network.plugins.module_utils.services import config_templates
+    from ansible_collections.isp.network.plugins.module_utils.services import (
+        config_template_files,
+        config_templates,
+    )
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
     )
 
     params = module.params
-    meta = {key: params[key] for key in ("device_type", "platform", "description")}
+    meta = {key: params[key] for key in ("name", "version", "variables", *_META)}
+    if params["src"] and Path(params["src"]).expanduser().is_dir():
+        return _folder(module, session)
     if params["src"]:
-        spec = config_templates.spec_from_file(
-            params["src"],
-            name=params["name"],
-            version=params["version"],
-            variables=params["variables"],
-            **meta,
-        )
+        spec = config_template_files.spec_from_file(params["src"], **meta)
+    elif not params["name"]:
+        raise ValidationError("a template given as content needs a name; set name")
     elif not params["version"]:
         raise ValidationError(f"template {params['name']!r} needs a version; set version")
     else:
         spec = config_templates.TemplateSpec(
-            name=params["name"],
-            version=params["version"],
-            content=params["content"],
-            variables=params["variables"] or {},
-            **meta,
+            content=params["content"], **{**meta, "variables": params["variables"] or {}}
         )
 
     template, created = ConfigurationService.publish_template(session, spec)
@@ -207,11 +257,55 @@ def _present(module, session) -> dict:
     result = {
         "changed": created,
         "template": data,
-        "msg": f"{config_templates.label(template)} {'created' if created else 'already exists'}",
+        "msg": f"{config_templates.label(template)} {_word(created)}",
     }
     if module._diff:
         result["diff"] = {"before": "" if created else template.content, "after": template.content}
     return result
+
+
+def _folder(module, session) -> dict:
+    from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+    from ansible_collections.isp.network.plugins.module_utils.services import config_templates
+    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+        ConfigurationService,
+    )
+
+    params = module.params
+    given = [key for key in ("name", "version", "variables", *_META) if params[key] is not None]
+    if given:
+        raise ValidationError(
+            f"src {params['src']!r} is a folder, whose templates take their fields from their "
+            f"sidecars; leave out {', '.join(given)}"
+        )
+    published = ConfigurationService.create_templates_from_folder(session, params["src"])
+    templates = [
+        {**config_templates.template_to_dict(template, content=False), "result": _word(created)}
+        for template, created in published
+    ]
+    created = sum(1 for _template, new in published if new)
+    result = {
+        "changed": bool(created),
+        "templates": templates,
+        "msg": f"folder {params['src']!r}: {len(published)} templates, {created} created, "
+        f"{len(published) - created} already exist",
+    }
+    if module._diff:
+        result["diff"] = [
+            {
+                "before_header": f"{config_templates.label(template)} (absent)",
+                "after_header": config_templates.label(template),
+                "before": "",
+                "after": template.content,
+            }
+            for template, new in published
+            if new
+        ]
+    return result
+
+
+def _word(created: bool) -> str:
+    return "created" if created else "already exists"
 
 
 def _absent(module, session) -> dict:

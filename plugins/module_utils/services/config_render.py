@@ -159,6 +159,15 @@ def render_compiled(label: str, template: Any, variables: Mapping[str, Any]) -> 
         raise ValidationError(f"{label}: {exc}") from None
     except OverflowError as exc:
         raise ValidationError(f"{label} asked for too much ({exc}); {_INTERNALS_HINT}") from None
+    except RecursionError:
+        raise ValidationError(
+            f"{label} calls itself without end (a macro or include that never stops); "
+            "fix the template"
+        ) from None
+    except MemoryError:
+        raise ValidationError(
+            f"{label} ran out of memory while rendering; build smaller values"
+        ) from None
     except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
         raise ValidationError(
             f"{label} failed while rendering ({type(exc).__name__}: {exc}); fix the template"

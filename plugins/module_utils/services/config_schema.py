@@ -4,8 +4,9 @@
 
 A schema maps each variable name to a spec. The short form names only the type
 (``{"ip": "ipv4"}``); the full form is a mapping with ``type`` and optional ``required``,
-``default``, ``choices``, ``pattern`` and ``description``. Values are checked all at once and
-every bad value is reported, one sentence each.
+``default``, ``choices``, ``pattern``, ``secret`` and ``description``. Values are checked all
+at once and every bad value is reported, one sentence each; a secret variable's value never
+appears in a sentence.
 """
 
 from __future__ import annotations
@@ -32,11 +33,23 @@ __all__ = [
     "Shared",
     "Validator",
     "normalize_schema",
+    "secret_by_name",
     "validate_variables",
     "validator_for",
 ]
 
-SPEC_KEYS = frozenset({"type", "required", "default", "choices", "pattern", "description"})
+SPEC_KEYS = frozenset(
+    {"type", "required", "default", "choices", "pattern", "secret", "description"}
+)
+# A variable whose name has one of these as a word part (``snmp_community``, ``tacacs_key``)
+# is secret unless its spec says ``secret: false``.
+SECRET_WORDS = frozenset({"password", "passwords", "secret", "secrets", "community", "key", "keys"})
+_WORD_PARTS = re.compile(r"[^a-z0-9]+|(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+
+def secret_by_name(name: str) -> bool:
+    """Return True when ``name`` has a word part that marks it secret (``enable_secret``)."""
+    return not SECRET_WORDS.isdisjoint(_WORD_PARTS.split(name.lower()))
 
 
 def normalize_schema(schema: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -75,11 +88,26 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
         )
         return None
     kind = spec.get("type")
-    if kind not in CHECKERS:
-        problems.append(f"variable {name!r} has unknown type {kind!r}; use one of {list(TYPES)}")
+    if not isinstance(kind, str) or kind not in CHECKERS:
+        problems.append(
+            f"variable {name!r} has unknown type {kind!r}; the type must be one of {list(TYPES)}"
+        )
         return None
+    flags = {}
+    for flag, default in (("required", False), ("secret", secret_by_name(name))):
+        given = spec.get(flag, default)
+        if not isinstance(given, bool):
+            problems.append(
+                f"variable {name!r}: {flag} is {given!r} (a {type(given).__name__}); write true "
+                "or false, without quotes"
+            )
+            return None
+        flags[flag] = given
 
-    result: dict[str, Any] = {"type": kind, "required": bool(spec.get("required", False))}
+    result: dict[str, Any] = {"type": kind, "required": flags["required"]}
+    if flags["secret"] or secret_by_name(name):
+        # Kept when it says more than the name does: true, or false against the name.
+        result["secret"] = flags["secret"]
     if spec.get("description"):
         result["description"] = str(spec["description"])
     pattern = spec.get("pattern")
@@ -104,11 +132,11 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
             problems.append(f"variable {name!r}: a choice {exc}")
             return None
     if "default" in spec:
-        bad = _check_one(name, spec["default"], result)
-        if isinstance(bad, _Problem):
-            problems.append(f"{bad} (in its default)")
+        converted = _check_one(name, spec["default"], result)
+        if isinstance(converted, _Problem):
+            problems.append(f"{converted} (in its default)")
             return None
-        result["default"] = spec["default"]
+        result["default"] = converted
     return result
 
 
@@ -132,7 +160,7 @@ _VALIDATORS_SIZE = 64
 class _Field:
     """One variable of a schema, ready to check values: its checker, choices and pattern."""
 
-    __slots__ = ("absent", "checker", "choices", "known", "name", "pattern", "spec")
+    __slots__ = ("absent", "checker", "choices", "known", "name", "pattern", "secret", "spec")
 
     def __init__(self, name: str, spec: Mapping[str, Any], pattern: re.Pattern[str] | None):
         self.name = name
@@ -143,9 +171,12 @@ class _Field:
         # Value -> its outcome: many devices share values (a domain, a netmask). Text is its
         # own key; other scalars are keyed with their type, so that True and 1 stay apart.
         self.known: dict[Any, Any] = {}
+        self.secret = bool(spec.get("secret", secret_by_name(name)))
         # The outcome of a missing value: its default, a problem when required, or nothing.
+        # A default is checked like a given value (a schema stored before defaults were
+        # converted keeps its defaults as written).
         if "default" in spec:
-            self.absent = spec["default"]
+            self.absent = self._check(spec["default"])
         elif spec.get("required"):
             self.absent = _Problem(f"variable {name!r} is required and was not given")
         else:
@@ -171,15 +202,22 @@ class _Field:
         try:
             converted = self.checker(value)
         except BadValue as exc:
-            return _Problem(f"variable {self.name!r}: {_shown(value)} {exc}")
+            return _Problem(f"{self._about(value)} {exc}")
         if self.choices is not None and converted not in self.choices:
-            return _Problem(f"variable {self.name!r}: {_shown(value)} is not one of {self.choices}")
+            choices = "one of its choices" if self.secret else f"one of {self.choices}"
+            return _Problem(f"{self._about(value)} is not {choices}")
         if self.pattern is not None and not self.pattern.fullmatch(str(converted)):
             return _Problem(
-                f"variable {self.name!r}: {_shown(value)} does not match the pattern "
-                f"{self.pattern.pattern!r}"
+                f"{self._about(value)} does not match the pattern {self.pattern.pattern!r}"
             )
         return converted
+
+    def _about(self, value: Any) -> str:
+        # How a sentence names the value: shown, or for a secret only its size.
+        if not self.secret:
+            return f"variable {self.name!r}: {_shown(value)}"
+        size = f"{len(value)} characters" if isinstance(value, str) else f"a {type(value).__name__}"
+        return f"variable {self.name!r} (secret, {size})"
 
 
 class _Problem(str):

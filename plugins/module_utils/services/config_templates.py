@@ -1,6 +1,6 @@
 # Copyright: isp.network contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Configuration templates: publishing versions, reading them from files, finding them.
+"""Configuration templates: publishing versions (one or many at once), finding them.
 
 A published version never changes: publishing the same name and version again with the same
 content is a no-op, with other content a conflict. "Latest" is the highest semantic version.
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
@@ -37,9 +35,18 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.config im
 )
 
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-SIDECAR_SUFFIXES = (".yml", ".yaml")
 # Fields that make a published version what it is; publishing again must match them all.
 _IDENTITY = ("content_hash", "variables", "device_type", "platform", "description")
+# Text fields of a template, each checked against the length of its column.
+_TEXT_FIELDS = (
+    "name",
+    "version",
+    "device_type",
+    "platform",
+    "description",
+    "source_path",
+    "source_commit",
+)
 
 
 @dataclass
@@ -87,101 +94,57 @@ def label(template: ConfigTemplate | TemplateSpec) -> str:
     return f"template {template.name!r} version {template.version}"
 
 
-def spec_from_file(path: str | Path, **overrides: Any) -> TemplateSpec:
-    """Return a TemplateSpec read from a template file, its sidecar YAML and its git checkout.
-
-    The sidecar (same name, ``.yml`` or ``.yaml``) may set name, version, device_type,
-    platform, description and variables; non-None ``overrides`` win over it. Raises
-    ValidationError when the file cannot be read or the name or version is missing.
-    """
-    source = Path(path).expanduser().resolve()
-    try:
-        content = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(
-            f"template file {str(path)!r} cannot be read ({exc.__class__.__name__}); check the path"
-        ) from None
-
-    values = {**_sidecar(source), **{k: v for k, v in overrides.items() if v is not None}}
-    for required in ("name", "version"):
-        if not values.get(required):
-            raise ValidationError(
-                f"template file {str(path)!r} has no {required}; set it, or add it to "
-                f"{source.with_suffix('.yml').name}"
-            )
-    where, commit = _git_origin(source)
-    return TemplateSpec(
-        name=str(values["name"]),
-        version=str(values["version"]),
-        content=content,
-        variables=values.get("variables") or {},
-        device_type=values.get("device_type"),
-        platform=values.get("platform"),
-        description=values.get("description"),
-        source_path=where,
-        source_commit=commit,
-    )
-
-
-def _sidecar(source: Path) -> dict[str, Any]:
-    import yaml
-
-    for suffix in SIDECAR_SUFFIXES:
-        candidate = source.with_suffix(suffix)
-        if not candidate.is_file():
-            continue
-        try:
-            data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ValidationError(
-                f"template sidecar {str(candidate)!r} is not readable YAML "
-                f"({exc.__class__.__name__}); fix it"
-            ) from None
-        if not isinstance(data, dict):
-            raise ValidationError(f"template sidecar {str(candidate)!r} must hold a mapping")
-        return data
-    return {}
-
-
-def _git(directory: Path, *args: str) -> str | None:
-    # Services run without an AnsibleModule (inventory plugin, lookups, the Python API), so
-    # there is no run_command to call; git is optional and any failure means "not in git".
-    try:
-        done = subprocess.run(  # pylint: disable=ansible-bad-function
-            ["git", "-C", str(directory), *args],
-            capture_output=True,
-            text=True,
-            timeout=15,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def _git_origin(source: Path) -> tuple[str, str | None]:
-    # The path inside the checkout and its commit, or the absolute path outside git.
-    top = _git(source.parent, "rev-parse", "--show-toplevel")
-    commit = _git(source.parent, "rev-parse", "HEAD") if top else None
-    if not top or not commit:
-        return str(source), None
-    relative = str(source.relative_to(Path(top).resolve()))
-    if _git(Path(top), "status", "--porcelain", "--", relative):
-        commit += "-dirty"
-    return relative, commit
-
-
 def publish_template(
     session: Session, spec: TemplateSpec, *, actor: str | None = None
 ) -> tuple[ConfigTemplate, bool]:
     """Store one template version; return it and whether it was created.
 
-    Raises ValidationError for a bad name, version, schema or template, and ConflictError
-    when the version exists with other content.
+    Raises ValidationError for a bad name, version, field, schema or template, and
+    ConflictError when the version exists with other content.
     """
-    name = (spec.name or "").strip()
-    if not name or len(name) > 255:
-        raise ValidationError(f"template name {spec.name!r} must be 1 to 255 characters")
+    template, created = _prepare(session, spec, actor)
+    if created:
+        _store(session, template)
+    return template, created
+
+
+def publish_templates(
+    session: Session, specs: Sequence[TemplateSpec], *, actor: str | None = None
+) -> list[tuple[ConfigTemplate, bool]]:
+    """Store many template versions, all or none; return each and whether it was created.
+
+    Every spec is checked (and compared with what is stored) before any is written. Raises
+    ValidationError or ConflictError naming the spec's source file, or the two files that
+    publish the same name and version.
+    """
+    prepared: list[tuple[ConfigTemplate, bool]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for spec in specs:
+        where = f"template file {spec.source_path!r}" if spec.source_path else label(spec)
+        try:
+            template, created = _prepare(session, spec, actor)
+        except (ValidationError, ConflictError) as exc:
+            raise type(exc)(f"{where}: {exc}; nothing was published") from None
+        key = (template.name, template.version)
+        if key in seen:
+            raise ValidationError(
+                f"{seen[key]} and {where} are both {label(template)}; give one of them another "
+                "name or version, nothing was published"
+            )
+        seen[key] = where
+        prepared.append((template, created))
+    for template, created in prepared:
+        if created:
+            _store(session, template)
+    return prepared
+
+
+def _prepare(
+    session: Session, spec: TemplateSpec, actor: str | None
+) -> tuple[ConfigTemplate, bool]:
+    # The stored version equal to ``spec`` and False, or a new unsaved row and True.
+    _check_fields(spec)
+    name = spec.name.strip()
     parse_version(spec.version)
     schema = normalize_schema(spec.variables)
     config_render.check_template(label(spec), spec.content, schema)
@@ -204,15 +167,48 @@ def publish_template(
             ConfigTemplate.name == name, ConfigTemplate.version == spec.version
         )
     ).first()
-    if existing is not None:
-        differs = [f for f in _IDENTITY if getattr(existing, f) != getattr(candidate, f)]
-        if differs:
-            what = ", ".join("content" if f == "content_hash" else f for f in differs)
-            raise ConflictError(
-                f"{label(existing)} already exists with other {what}; publish it as a new version"
-            )
-        return existing, False
+    if existing is None:
+        return candidate, True
+    differs = [f for f in _IDENTITY if _identity(existing, f) != getattr(candidate, f)]
+    if differs:
+        what = ", ".join("content" if f == "content_hash" else f for f in differs)
+        raise ConflictError(
+            f"{label(existing)} already exists with other {what}; publish it as a new version"
+        )
+    return existing, False
 
+
+def _identity(template: ConfigTemplate, field_name: str) -> Any:
+    # A schema stored by an older release is compared in today's normal form (defaults
+    # converted, secrets marked), so publishing the same file again is not a conflict.
+    value = getattr(template, field_name)
+    if field_name == "variables":
+        try:
+            return normalize_schema(value)
+        except ValidationError:
+            return value
+    return value
+
+
+def _check_fields(spec: TemplateSpec) -> None:
+    # Text fields checked against the columns the model declares, before the store sees them.
+    for field_name in _TEXT_FIELDS:
+        value = getattr(spec, field_name)
+        if value is None and field_name not in ("name", "version"):
+            continue
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"template {field_name} {value!r} is a {type(value).__name__}; give text"
+            )
+        limit = ConfigTemplate.__table__.c[field_name].type.length
+        if len(value) > limit or (field_name == "name" and not value.strip()):
+            shown = value if len(value) <= 40 else f"{value[:37]}..."
+            raise ValidationError(
+                f"template {field_name} {shown!r} has {len(value)} characters; give 1 to {limit}"
+            )
+
+
+def _store(session: Session, candidate: ConfigTemplate) -> None:
     session.add(candidate)
     session.flush()
     AuditService.record(
@@ -220,17 +216,16 @@ def publish_template(
         "config_template.create",
         "config_template",
         candidate.id,
-        f"{name} {spec.version}",
+        f"{candidate.name} {candidate.version}",
         actor=candidate.created_by,
         changed_fields=["content", "variables"],
         details={
-            "version": spec.version,
+            "version": candidate.version,
             "content_hash": candidate.content_hash,
-            "source_path": spec.source_path,
-            "source_commit": spec.source_commit,
+            "source_path": candidate.source_path,
+            "source_commit": candidate.source_commit,
         },
     )
-    return candidate, True
 
 
 def versions_of(session: Session, name: str) -> list[ConfigTemplate]:
@@ -313,6 +308,7 @@ class TemplateRenderer:
         self.label = label(template)
         self.validator = validator_for(template.variables)
         self.shared = self.validator.share(common)
+        self.secrets = [field.name for field in self.validator.fields if field.secret]
         self.compiled = config_render.compiled(self.label, template.content, template.content_hash)
 
     def render(self, variables: Mapping[str, Any] | None) -> Rendered:
@@ -324,8 +320,24 @@ class TemplateRenderer:
             checked = self.validator.validate(variables, self.shared)
         except ValidationError as exc:
             raise ValidationError(f"{self.label}: {exc}") from None
-        content = config_render.render_compiled(self.label, self.compiled, checked)
+        try:
+            content = config_render.render_compiled(self.label, self.compiled, checked)
+        except ValidationError as exc:
+            raise ValidationError(self._without_secrets(str(exc), checked)) from None
         return Rendered(content=content, content_hash=sha256(content), variables=checked)
+
+    def _without_secrets(self, message: str, checked: Mapping[str, Any]) -> str:
+        # A filter or the sandbox may quote the value it failed on; a secret one is hidden.
+        for name in self.secrets:
+            value = checked.get(name)
+            text = value if isinstance(value, str) else None
+            if not text or len(text) < 3:
+                continue
+            message = message.replace(text, f"<{name}>")
+            if len(text) > 47:
+                # one_line shows a long value by its first and last characters only.
+                message = message.replace(text[:47], f"<{name}").replace(text[-15:], ">")
+        return message
 
 
 def render_template(template: ConfigTemplate, variables: dict[str, Any] | None) -> Rendered:

@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import netaddr
-
 # Types whose values can be matched against a ``pattern`` (their text form).
 SCALAR_TYPES = frozenset(
     {"string", "int", "ipv4", "ipv6", "ipv4_netmask", "ipv4_prefix", "ipv6_prefix", "cidr", "mac"}
@@ -22,6 +20,16 @@ SCALAR_TYPES = frozenset(
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # Exactly what ipaddress accepts as an IPv4 address, checked without building one.
 _IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+# An int variable holds a port, a VLAN, an AS number or a metric: 64 bits hold them all.
+_INT_DIGITS = 20
+_INT_BITS = 64
+_INTEGER = re.compile(r"[+-]?\d+")
+# The full notations of a 48-bit MAC address; netaddr alone pads short groups.
+_MAC = re.compile(
+    r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}"
+    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
+    r"|[0-9A-Fa-f]{12}"
+)
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
@@ -39,11 +47,15 @@ def _string(value: Any) -> str:
 def _int(value: Any) -> int:
     if isinstance(value, bool):
         raise BadValue("is a boolean, not an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
-        return int(value)
-    raise BadValue("is not an integer")
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        if len(value.strip().lstrip("+-")) > _INT_DIGITS:
+            raise BadValue(f"has more than {_INT_DIGITS} digits; give an integer of 64 bits")
+        value = int(value)
+    if not isinstance(value, int):
+        raise BadValue("is not an integer")
+    if value.bit_length() >= _INT_BITS:
+        raise BadValue("is out of range; give an integer of 64 bits")
+    return value
 
 
 def _bool(value: Any) -> bool:
@@ -121,12 +133,11 @@ def _cidr(value: Any) -> str:
 
 
 def _mac(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadValue("is not a valid MAC address")
-    try:
-        netaddr.EUI(value, version=48)
-    except (netaddr.AddrFormatError, ValueError, TypeError):
-        raise BadValue("is not a valid MAC address") from None
+    if not (isinstance(value, str) and _MAC.fullmatch(value)):
+        raise BadValue(
+            "is not a valid MAC address (write it as 00:11:22:aa:bb:cc, 00-11-22-aa-bb-cc, "
+            "0011.22aa.bbcc or 001122aabbcc)"
+        )
     return value
 
 

@@ -23,6 +23,7 @@ from ansible_collections.isp.network.plugins.module_utils.services import (
     config_compliance,
     config_insert,
     config_store,
+    config_template_files,
     config_templates,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import push
@@ -116,8 +117,20 @@ class ConfigurationService:
         ``overrides`` (name, version, variables, device_type, platform, description) win
         over the sidecar.
         """
-        spec = config_templates.spec_from_file(path, **overrides)
+        spec = config_template_files.spec_from_file(path, **overrides)
         return config_templates.publish_template(session, spec, actor=actor)
+
+    @staticmethod
+    def create_templates_from_folder(
+        session: Session, path: str | Path, *, actor: str | None = None
+    ) -> list[tuple[ConfigTemplate, bool]]:
+        """Publish every ``*.j2`` file under a folder with its sidecar, all or none.
+
+        Returns each template and whether it was created, in path order. Raises
+        ValidationError or ConflictError naming the file at fault; nothing is then stored.
+        """
+        specs = config_template_files.specs_from_folder(path)
+        return config_templates.publish_templates(session, specs, actor=actor)
 
     @staticmethod
     def get_template(session: Session, name: str, version: str | None = None) -> ConfigTemplate:

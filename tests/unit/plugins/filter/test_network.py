@@ -54,6 +54,15 @@ BAD = [
     ("broadcast_address", ("2001:db8::/64",), "has no broadcast"),
     ("ip_with_prefix", ("10.0.0.5", 40), "is not a prefix length from 0 to 32"),
     ("ip_with_prefix", ("2001:db8::1", 129), "is not a prefix length from 0 to 128"),
+    ("wildcard_mask", ("2001:db8::/64",), "'2001:db8::/64' is an IPv6 network where an IPv4"),
+    ("prefix_to_netmask", ("2001:db8::/64",), "is an IPv6 network where an IPv4 one is needed"),
+    ("prefix_to_netmask", ("255.0.255.0",), "'255.0.255.0' is not an IPv4 netmask"),
+    ("wildcard_mask", ("255.0.255.0",), "'255.0.255.0' is not an IPv4 netmask"),
+    ("wildcard_mask", ("9" * 5000,), "is not a prefix length from 0 to 32"),
+    ("ip_with_prefix", ("10.0.0.1", "2001:db8::/64"), "do not mix address families"),
+    ("ip_with_prefix", ("2001:db8::1", "10.0.0.0/24"), "do not mix address families"),
+    ("ip_with_prefix", ("2001:db8::1", "255.255.255.0"), "is a netmask where an IPv6 prefix"),
+    ("nth_host", ("10.0.0.0/24", "9" * 5000), "is not an index inside 10.0.0.0/24"),
 ]
 
 
@@ -114,3 +123,22 @@ def test_a_value_used_by_many_filters_gives_each_its_own_answer():
     for name in ("cidr_to_ip", "cidr_to_netmask"):
         with pytest.raises(AnsibleFilterError, match=rf"^{name}: '10\.0\.0\.1/33' is not"):
             FILTERS[name]("10.0.0.1/33")
+
+
+def test_a_failure_no_check_foresaw_still_names_the_filter(monkeypatch):
+    import netaddr
+
+    from ansible_collections.isp.network.plugins.module_utils.services import config_filters
+
+    def broken(text):
+        raise netaddr.AddrFormatError("unexpected")
+
+    monkeypatch.setattr(config_filters, "_parse_net", broken)
+
+    with pytest.raises(AnsibleFilterError) as raised:
+        FilterModule().filters()["wildcard_mask"](24)
+
+    assert str(raised.value) == (
+        "wildcard_mask: 24 is not a value this filter takes; see "
+        "ansible-doc -t filter isp.network.wildcard_mask"
+    )

@@ -117,3 +117,97 @@ def test_failures_are_one_sentence(store, args, message):
     failed = run_module("config_template", args, expect_failure=True)
 
     assert message in failed["msg"]
+
+
+def _folder(tmp_path):
+    for stem, version in (("base", "1.0.0"), ("edge", "2.0.0")):
+        (tmp_path / f"{stem}.j2").write_text("hostname {{ hostname }}\n")
+        (tmp_path / f"{stem}.yml").write_text(
+            f"name: {stem}\nversion: {version}\nvariables:\n  hostname: string\n"
+        )
+
+
+def test_a_folder_publishes_every_template_then_already_exists(store, tmp_path):
+    _folder(tmp_path)
+
+    checked = run_module("config_template", {"src": str(tmp_path)}, check_mode=True)
+    first = run_module("config_template", {"src": str(tmp_path)}, diff=True)
+    second = run_module("config_template", {"src": str(tmp_path)})
+
+    assert checked["changed"] is True
+    assert [(t["name"], t["result"]) for t in checked["templates"]] == [
+        ("base", "created"),
+        ("edge", "created"),
+    ]
+    assert first["changed"] is True
+    assert first["msg"] == f"folder {str(tmp_path)!r}: 2 templates, 2 created, 0 already exist"
+    assert [d["after_header"] for d in first["diff"]] == [
+        "template 'base' version 1.0.0",
+        "template 'edge' version 2.0.0",
+    ]
+    assert second["changed"] is False
+    assert [(t["name"], t["version"], t["result"]) for t in second["templates"]] == [
+        ("base", "1.0.0", "already exists"),
+        ("edge", "2.0.0", "already exists"),
+    ]
+    assert _audit_actions(store) == ["config_template.create"] * 2
+
+
+def test_a_bad_file_in_a_folder_fails_and_stores_nothing(store, tmp_path):
+    _folder(tmp_path)
+    (tmp_path / "edge.j2").write_text("{% if %}\n")
+
+    failed = run_module("config_template", {"src": str(tmp_path)}, expect_failure=True)
+    after = run_module("config_template", {"name": "base", "state": "absent"})
+
+    assert failed["msg"].startswith(f"template file {str(tmp_path / 'edge.j2')!r}: ")
+    assert "has a syntax error on line 1" in failed["msg"]
+    assert failed["msg"].endswith("; nothing was published")
+    assert after["msg"] == "template 'base' already absent"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "message"),
+    [
+        ("version: 1.0.0\nplatfrom: ios\n", "has unknown keys ['platfrom']; use ['name'"),
+        ("version: 1.10\n", "which YAML read as a number; quote it"),
+        ("version: 1.0.0\ndevice_type: [1]\n", "has device_type [1] (a list); give text"),
+    ],
+)
+def test_a_sidecar_error_fails_in_one_sentence(store, tmp_path, sidecar, message):
+    (tmp_path / "edge.j2").write_text("hostname {{ hostname }}\n")
+    (tmp_path / "edge.yml").write_text(sidecar + "variables:\n  hostname: string\n")
+
+    failed = run_module(
+        "config_template", {"name": "edge", "src": str(tmp_path / "edge.j2")}, expect_failure=True
+    )
+
+    assert message in failed["msg"]
+    assert "store" not in failed["msg"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            {"name": "base", "version": "1.0", "state": "absent"},
+            "template version '1.0' is not a semantic version",
+        ),
+        ({"state": "absent"}, "state is absent but all of the following are missing: name"),
+        ({"version": "1.0.0", "content": "x"}, "a template given as content needs a name"),
+        ({"src": "/nonexistent/folder/"}, "template file '/nonexistent/folder/' cannot be read"),
+        (
+            {"name": "base", "src": "."},
+            "src '.' is a folder, whose templates take their fields from their sidecars; "
+            "leave out name",
+        ),
+        (
+            {**BASE, "variables": {"enable_secret": {"type": "string", "default": "x"}}},
+            "uses variables ['hostname'] that its schema does not declare",
+        ),
+    ],
+)
+def test_more_failures_are_one_sentence(store, args, message):
+    failed = run_module("config_template", args, expect_failure=True)
+
+    assert message in failed["msg"]

@@ -61,6 +61,31 @@ def test_huge_ranges_are_refused():
         _render("{% for i in range(10000000) %}{% endfor %}")
 
 
+def test_a_macro_that_calls_itself_is_refused_in_one_sentence():
+    source = "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"
+    config_render.check_template(LABEL, source, {})
+
+    with pytest.raises(ValidationError) as raised:
+        _render(source)
+
+    assert str(raised.value) == (
+        "template 'x' version 1.0.0 calls itself without end (a macro or include that never "
+        "stops); fix the template"
+    )
+
+
+def test_running_out_of_memory_is_refused_in_one_sentence(monkeypatch):
+    template = config_render.compiled(LABEL, "{{ name }}", sha256("{{ name }}"))
+
+    def exhausted(variables):
+        raise MemoryError
+
+    monkeypatch.setattr(template, "render", exhausted)
+
+    with pytest.raises(ValidationError, match=r"ran out of memory while rendering; build"):
+        config_render.render_compiled(LABEL, template, {"name": "r1"})
+
+
 def test_a_missing_variable_is_named():
     with pytest.raises(ValidationError) as raised:
         _render("hostname {{ hostname }}\n", {})

@@ -9,6 +9,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_schema
     TYPES,
     Validator,
     normalize_schema,
+    secret_by_name,
     validate_variables,
     validator_for,
 )
@@ -38,6 +39,8 @@ GOOD = [
     ("mac", "00:11:22:aa:bb:cc", "00:11:22:aa:bb:cc"),
     ("mac", "0011.22aa.bbcc", "0011.22aa.bbcc"),
     ("mac", "00-11-22-AA-BB-CC", "00-11-22-AA-BB-CC"),
+    ("mac", "001122aabbcc", "001122aabbcc"),
+    ("int", "4294967295", 4294967295),
     ("list", ["a", "b"], ["a", "b"]),
     ("list", [], []),
     ("dict", {"a": 1}, {"a": 1}),
@@ -74,6 +77,12 @@ BAD = [
     ("mac", "00:11:22:33:44", "is not a valid MAC address"),
     ("mac", "zz:11:22:33:44:55", "is not a valid MAC address"),
     ("mac", 17, "is not a valid MAC address"),
+    ("mac", "00112233445", "is not a valid MAC address (write it as 00:11:22:aa:bb:cc"),
+    ("mac", "0011.2233.445", "is not a valid MAC address"),
+    ("mac", "00-11-22-33-44-5", "is not a valid MAC address"),
+    ("mac", "00:11-22:33:44:55", "is not a valid MAC address"),
+    ("int", "99999999999999999999", "is out of range; give an integer of 64 bits"),
+    ("int", 2**64, "is out of range; give an integer of 64 bits"),
     ("list", "a,b", "is a str, not a list"),
     ("dict", ["a"], "is a list, not a mapping"),
 ]
@@ -206,6 +215,14 @@ def test_choices_and_pattern_accept_matching_values():
             "is not a valid IPv4 address (in its default)",
         ),
         (["a"], "the variable schema is a list"),
+        ({"h": {"type": ["string"]}}, "has unknown type ['string']; the type must be one of"),
+        ({"h": {"type": None}}, "has unknown type None; the type must be one of"),
+        (
+            {"a": {"type": "int", "required": "false"}},
+            "variable 'a': required is 'false' (a str); write true or false, without quotes",
+        ),
+        ({"a": {"type": "int", "required": 1}}, "required is 1 (a int); write true or false"),
+        ({"a": {"type": "string", "secret": "yes"}}, "secret is 'yes' (a str); write true"),
     ],
 )
 def test_malformed_schemas_are_refused(schema, sentence):
@@ -267,3 +284,97 @@ def test_remembered_checks_keep_types_and_problems_apart():
     with pytest.raises(ValidationError, match="is a boolean, not an integer"):
         validator.validate({"on": True, "n": True})
     assert validator_for(normalize_schema({"on": "bool", "n": "int"})) is validator
+
+
+def test_an_over_long_integer_is_refused_in_one_sentence():
+    schema = normalize_schema({"asn": "int"})
+
+    with pytest.raises(ValidationError) as raised:
+        validate_variables(schema, {"asn": "9" * 5000})
+
+    assert str(raised.value).startswith("variable 'asn': '9999")
+    assert str(raised.value).endswith("has more than 20 digits; give an integer of 64 bits")
+
+
+@pytest.mark.parametrize(
+    ("spec", "stored", "checked"),
+    [
+        ({"type": "bool", "default": "false"}, False, False),
+        ({"type": "bool", "default": "yes"}, True, True),
+        ({"type": "int", "default": "5"}, 5, 5),
+        ({"type": "int", "default": "5", "choices": [5, 6]}, 5, 5),
+        ({"type": "string", "default": "x"}, "x", "x"),
+    ],
+)
+def test_defaults_are_converted_to_their_type(spec, stored, checked):
+    schema = normalize_schema({"a": spec})
+
+    assert schema["a"]["default"] == stored
+    assert type(schema["a"]["default"]) is type(stored)
+    assert validate_variables(schema, {}) == {"a": checked}
+
+
+def test_a_default_stored_unconverted_is_converted_when_rendering():
+    # A schema stored by an older release kept its defaults as written.
+    stored = {"a": {"type": "bool", "required": False, "default": "false"}}
+
+    assert Validator(stored).validate({}) == {"a": False}
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("enable_secret", True),
+        ("snmp_community", True),
+        ("tacacs_key", True),
+        ("admin-password", True),
+        ("ospf_md5_keys", True),
+        ("key", True),
+        ("secret2", True),
+        ("hostname", False),
+        ("monkey", False),
+        ("keychain_name", False),
+        ("communityless", False),
+    ],
+)
+def test_names_that_mark_a_variable_secret(name, secret):
+    assert secret_by_name(name) is secret
+    assert normalize_schema({name: "string"})[name].get("secret", False) is secret
+
+
+# (spec, value): each is refused without the value appearing in the sentence.
+SECRET_CASES = [
+    ("enable_secret", {"type": "string", "pattern": "[a-z]+"}, "hunter2-S3cret"),
+    ("snmp_community", {"type": "string", "choices": ["public-ro"]}, "n0t-public"),
+    ("tacacs_key", {"type": "int"}, "k3y-value"),
+    ("login", {"type": "string", "secret": True, "pattern": "[0-9]+"}, "pa55word-x"),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "value"), SECRET_CASES)
+def test_secret_values_never_appear_in_a_message(name, spec, value):
+    schema = normalize_schema({name: spec})
+
+    with pytest.raises(ValidationError) as raised:
+        validate_variables(schema, {name: value})
+
+    message = str(raised.value)
+    assert message.startswith(f"variable {name!r} (secret, {len(value)} characters) ")
+    assert value not in message
+
+
+@pytest.mark.parametrize(("name", "spec", "value"), SECRET_CASES)
+def test_a_secret_default_is_not_shown_either(name, spec, value):
+    with pytest.raises(ValidationError) as raised:
+        normalize_schema({name: {**spec, "default": value}})
+
+    assert "(in its default)" in str(raised.value)
+    assert value not in str(raised.value)
+
+
+def test_secret_false_shows_the_value_of_a_secret_looking_name():
+    schema = normalize_schema({"key_chain": {"type": "string", "secret": False, "pattern": "k"}})
+
+    assert schema["key_chain"]["secret"] is False
+    with pytest.raises(ValidationError, match=r"^variable 'key_chain': 'x' does not match"):
+        validate_variables(schema, {"key_chain": "x"})

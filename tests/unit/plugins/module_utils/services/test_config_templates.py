@@ -209,3 +209,104 @@ def test_bad_template_files_are_reported(session, tmp_path, files, sentence):
         Config.create_template_from_file(session, tmp_path / "base.j2")
 
     assert sentence in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "sentence"),
+    [
+        (
+            "name: base\nversion: 1.0.0\nplatfrom: ios\n",
+            "has unknown keys ['platfrom']; use ['name', 'version', 'device_type', 'platform', "
+            "'description', 'variables']",
+        ),
+        (
+            "name: base\nversion: 1.0.0\ndevice_type: [1]\n",
+            "has device_type [1] (a list); give text",
+        ),
+        ("name: base\nversion: 1.0.0\nvariables: [a]\n", "has variables ['a'] (a list); give a"),
+        ("name: 7\nversion: 1.0.0\n", "has name 7 (a int); give text"),
+        (
+            "name: base\nversion: 1.10\n",
+            "has version 1.1, which YAML read as a number; quote it, for example",
+        ),
+        ("name: base\nversion: 2\n", "has version 2, which YAML read as a number; quote it"),
+    ],
+)
+def test_a_malformed_sidecar_is_refused_in_one_sentence(session, tmp_path, sidecar, sentence):
+    (tmp_path / "base.j2").write_text(CONTENT)
+    (tmp_path / "base.yml").write_text(sidecar)
+
+    with pytest.raises(ValidationError) as raised:
+        Config.create_template_from_file(session, tmp_path / "base.j2")
+
+    assert str(raised.value).startswith(f"template sidecar {str(tmp_path / 'base.yml')!r} ")
+    assert sentence in str(raised.value)
+    assert Config.list_templates(session) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "sentence"),
+    [
+        ("device_type", "r" * 33, "template device_type 'rrrr"),
+        ("platform", "p" * 65, "has 65 characters; give 1 to 64"),
+        ("description", "d" * 1025, "has 1025 characters; give 1 to 1024"),
+        ("version", "1.0." + "0" * 40, "has 44 characters; give 1 to 32"),
+        ("source_commit", "c" * 70, "has 70 characters; give 1 to 64"),
+        ("source_path", "p" * 1025, "has 1025 characters; give 1 to 1024"),
+        ("name", "", "template name '' has 0 characters; give 1 to 255"),
+        ("device_type", [1], "template device_type [1] is a list; give text"),
+    ],
+)
+def test_fields_are_checked_before_the_store_sees_them(session, field, value, sentence):
+    spec = TemplateSpec("base", "1.0.0", CONTENT, SCHEMA, "router")
+    setattr(spec, field, value)
+
+    with pytest.raises(ValidationError) as raised:
+        Config.publish_template(session, spec)
+
+    assert sentence in str(raised.value)
+
+
+def test_publishing_again_after_defaults_were_converted_is_not_a_conflict(session):
+    variables = {"on": {"type": "bool", "default": "false"}, **SCHEMA}
+    template = _publish(session, variables=variables)
+    # As an older release stored it: the default as written.
+    template.variables = {
+        **template.variables,
+        "on": {"type": "bool", "required": False, "default": "false"},
+    }
+    session.flush()
+
+    again, created = Config.publish_template(
+        session, TemplateSpec("base", "1.0.0", CONTENT, variables, "router")
+    )
+
+    assert (again.id, created) == (template.id, False)
+
+
+def test_a_secret_value_a_filter_quotes_is_hidden(session):
+    template = _publish(
+        session,
+        content="enable secret {{ enable_secret | prefix_to_netmask }}\n",
+        variables={"enable_secret": "string"},
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        Config.render(template, {"enable_secret": "hunter2-S3cret"})
+
+    assert "hunter2" not in str(raised.value)
+    assert "prefix_to_netmask: '<enable_secret>' is not a prefix length" in str(raised.value)
+
+
+def test_a_long_secret_value_is_hidden_too(session):
+    template = _publish(
+        session,
+        content="{{ tacacs_key | nth_host(1) }}\n",
+        variables={"tacacs_key": "string"},
+    )
+    secret = "S" + "x" * 100 + "E"
+
+    with pytest.raises(ValidationError) as raised:
+        Config.render(template, {"tacacs_key": secret})
+
+    assert "xxxxxxxxxx" not in str(raised.value)

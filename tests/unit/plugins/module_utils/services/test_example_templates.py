@@ -161,3 +161,17 @@ def test_edge_template_names_a_bad_interface_address(edge):
 
     with pytest.raises(ValidationError, match=r"cidr_to_ip: '10\.0\.0\.1/33' is not an address"):
         Config.render(edge, broken)
+
+
+def test_the_whole_templates_folder_publishes_with_its_sidecars(session):
+    published = Config.create_templates_from_folder(session, EDGE.parents[1])
+
+    assert [(t.name, t.version, t.platform, created) for t, created in published] == [
+        ("ios-base", "1.0.0", "ios", True),
+        ("ios-edge", "1.0.0", "ios", True),
+    ]
+    # Relative to the checkout in a git clone, absolute elsewhere.
+    assert [t.source_path[-21:] for t, _created in published] == [
+        "templates/ios/base.j2",
+        "templates/ios/edge.j2",
+    ]
