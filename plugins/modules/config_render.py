@@ -50,6 +50,8 @@ options:
       - Devices to render for, each with its own variables.
       - When not set, the template is rendered once with O(variables) and returned in
         RV(rendered).
+      - An empty list fails the task: it usually means an inventory group or filter that
+        matched nothing. Leave O(devices) out to render once.
     type: list
     elements: dict
     suboptions:
@@ -182,10 +184,15 @@ def _render(module, session) -> dict:
     )
 
     params = module.params
+    if params["devices"] == []:
+        raise ValidationError(
+            "devices is an empty list, so there is nothing to render; list at least one device, "
+            "or leave devices out to render once"
+        )
     template = ConfigurationService.get_template(session, params["template"], params["version"])
     about = config_templates.template_to_dict(template, content=False)
     label = config_templates.label(template)
-    if not params["devices"]:
+    if params["devices"] is None:
         rendered = ConfigurationService.render(template, params["variables"])
         return {
             "changed": False,

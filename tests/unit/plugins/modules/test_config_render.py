@@ -129,3 +129,60 @@ def test_failures_are_one_sentence(store, args, message):
     failed = run_module("config_render", args, expect_failure=True)
 
     assert message in failed["msg"]
+
+
+@pytest.mark.parametrize("store_it", [True, False])
+def test_an_empty_device_list_fails_and_stores_nothing(store, store_it):
+    failed = run_module(
+        "config_render", {"template": "lo", "devices": [], "store": store_it}, expect_failure=True
+    )
+
+    assert failed["msg"] == (
+        "devices is an empty list, so there is nothing to render; list at least one device, "
+        "or leave devices out to render once"
+    )
+    assert "rendered" not in failed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"template": "lo", "version": "1.0"}, "template version '1.0' is not a semantic version"),
+        ({"template": "lo", "version": "latest!"}, "is not a semantic version"),
+        (
+            {"template": "loop", "variables": {}},
+            "template 'loop' version 1.0.0 calls itself without end",
+        ),
+        (
+            {"template": "bad-filter", "variables": {"tacacs_key": "hunter2-S3cret"}},
+            "template 'bad-filter' version 1.0.0: prefix_to_netmask: '<tacacs_key>' is not",
+        ),
+        (
+            {"template": "lo", "variables": {"hostname": "r1", "lo": "10.0.0.1", "x": 1}},
+            "variable 'x' is not declared in the template's schema",
+        ),
+    ],
+)
+def test_render_failures_are_one_sentence(store, args, message):
+    run_module(
+        "config_template",
+        {
+            "name": "loop",
+            "version": "1.0.0",
+            "content": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        },
+    )
+    run_module(
+        "config_template",
+        {
+            "name": "bad-filter",
+            "version": "1.0.0",
+            "content": "key {{ tacacs_key | prefix_to_netmask }}\n",
+            "variables": {"tacacs_key": "string"},
+        },
+    )
+
+    failed = run_module("config_render", args, expect_failure=True)
+
+    assert message in failed["msg"]
+    assert "hunter2" not in str(failed)
