@@ -50,8 +50,8 @@ options:
       - Devices to render for, each with its own variables.
       - When not set, the template is rendered once with O(variables) and returned in
         RV(rendered).
-      - An empty list fails the task: it usually means an inventory group or filter that
-        matched nothing. Leave O(devices) out to render once.
+      - An empty list fails the task, since it usually comes from an inventory group or a
+        filter that matched nothing. Leave O(devices) out to render once.
     type: list
     elements: dict
     suboptions:

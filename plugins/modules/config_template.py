@@ -20,12 +20,12 @@ description:
     file next to it (C(base.j2) and C(base.yml)) giving its O(name), O(version),
     O(device_type), O(platform), O(description) and O(variables); options given to the task
     win. A sidecar key not in that list, or a value of the wrong type, fails the task; quote
-    a version (C(version: "1.10.0")) so that YAML does not read it as a number. When the file
+    a version (V("1.10.0")) so that YAML does not read it as a number. When the file
     is inside a git checkout, the store records its path in the checkout and the commit.
-  - O(src) may be a folder: every C(*.j2) file in it and in its subfolders (not hidden ones
-    such as C(.git)), each with its sidecar, is published in one transaction. When any file
-    is bad (a syntax error, a malformed sidecar or schema, a conflict with a stored version),
-    nothing from the folder is published and the task names the file.
+  - O(src) may be a folder, and then every C(*.j2) file in it and in its subfolders (not
+    hidden ones such as C(.git)), each with its sidecar, is published in one transaction.
+    When any file is bad (a syntax error, a malformed sidecar or schema, a conflict with a
+    stored version), nothing from the folder is published and the task names the file.
 author:
   - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
@@ -79,7 +79,7 @@ options:
         converted like a given value (V("5") for an V(int) is stored as V(5)).
       - A C(secret) variable's value never appears in a message. A variable whose name has
         V(password), V(secret), V(community) or V(key) as a word part (V(snmp_community),
-        V(tacacs_key)) is secret unless its spec says C(secret: false).
+        V(tacacs_key)) is secret unless its spec sets C(secret) to V(false).
       - Types are V(string), V(int), V(bool), V(ipv4), V(ipv6), V(ipv4_netmask),
         V(ipv4_prefix) (a network such as V(10.0.0.0/24)), V(ipv6_prefix), V(cidr) (an
         address with its length, such as V(10.0.0.1/24)), V(mac), V(list) and V(dict).

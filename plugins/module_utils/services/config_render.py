@@ -28,36 +28,57 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_filters import FILTERS
+from ansible_collections.isp.network.plugins.module_utils.services.config_limits import (
+    MAX_EXPONENT,
+    MAX_OUTPUT,
+    TooLarge,
+    check_call,
+    check_size,
+    format_size,
+    guarded_filters,
+    percent_size,
+)
 
-# Upper bounds on what one expression may build, so a template cannot exhaust memory.
-MAX_SEQUENCE = 1_000_000
-MAX_EXPONENT = 1_000
 _CACHE_SIZE = 256
 _INTERNALS_HINT = "templates may only use variables and filters"
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
 _UNSAFE_NAMES = frozenset({"mro", "func_globals", "func_code", "gi_frame", "gi_code", "f_globals"})
+_SEQUENCES = (str, list, tuple)
 
 _environment: _Sandbox | None = None
 _compiled: dict[str, Any] = {}
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with a cap on repeated strings/lists and on exponents."""
+    """The immutable sandbox, with caps on what repeats, formats, padding and exponents build."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def call_binop(self, context, operator, left, right):
         """Apply ``operator``, refusing results larger than the caps."""
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"the exponent {right} is larger than {MAX_EXPONENT}")
+            raise TooLarge(f"the exponent {right} is larger than {MAX_EXPONENT}")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
-                if sized and len(sequence) * count > MAX_SEQUENCE:
-                    raise SecurityError(
-                        f"repeating a sequence would build more than {MAX_SEQUENCE} items"
-                    )
+                if isinstance(sequence, _SEQUENCES) and isinstance(count, int):
+                    check_size("repeating a sequence", len(sequence) * count)
+        elif operator == "%" and isinstance(left, str):
+            check_size("a % format", percent_size(left))
+        elif operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+            check_size("joining two sequences", len(left) + len(right))
         return super().call_binop(context, operator, left, right)
+
+    def call(self, context, function, /, *args, **kwargs):
+        """Call ``function`` from a template, refusing str methods that would build too much."""
+        check_call(function, args, kwargs)
+        return super().call(context, function, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        """Return ``str.format`` sandboxed, refusing widths that would build too much."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            check_size("a format", format_size(value.__self__))
+        return wrapped
 
 
 def environment() -> _Sandbox:
@@ -76,6 +97,7 @@ def environment() -> _Sandbox:
         for name in ("lipsum", "cycler", "joiner"):
             env.globals.pop(name, None)
         env.filters.update(FILTERS)
+        env.filters.update(guarded_filters(env.filters))
         _environment = env
     return _environment
 
@@ -150,7 +172,7 @@ def render(label: str, content: str, content_hash: str, variables: Mapping[str, 
 def render_compiled(label: str, template: Any, variables: Mapping[str, Any]) -> str:
     """Return a template from ``compiled`` rendered with checked ``variables``; see ``render``."""
     try:
-        return template.render(variables)
+        return _produce(template, variables)
     except SecurityError as exc:
         raise ValidationError(_security_message(label, exc)) from None
     except UndefinedError as exc:
@@ -174,6 +196,21 @@ def render_compiled(label: str, template: Any, variables: Mapping[str, Any]) -> 
         ) from None
 
 
+def _produce(template: Any, variables: Mapping[str, Any]) -> str:
+    # The text is counted as it is produced, so an endless or huge output stops early.
+    chunks: list[str] = []
+    size = 0
+    for chunk in template.generate(variables):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise ValidationError(
+                f"the text passed {MAX_OUTPUT} characters, far more than a configuration; "
+                "check the template's loops"
+            )
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
 def _compile(label: str, content: str) -> Any:
     try:
         template = environment().from_string(content)
@@ -190,6 +227,8 @@ def _compile(label: str, content: str) -> Any:
 
 def _security_message(label: str, exc: SecurityError) -> str:
     reason = str(exc)
+    if isinstance(exc, TooLarge):
+        return f"{label} was stopped by the sandbox ({reason}); build smaller values"
     attribute = re.search(r"attribute '([^']+)'", reason)
     if attribute and not _reaches_internals(attribute.group(1)):
         return (

@@ -56,6 +56,62 @@ def test_huge_values_are_refused(source):
         _render(source)
 
 
+# Each way to grow a string by a number; each must be refused before it builds the string.
+GROWING = [
+    "{{ '%2000000s' % name }}",
+    "{{ '%*s' % (2000000000, name) }}",
+    "{{ '%.2000000f' % 1.5 }}",
+    "{{ ('%900000s' * 2) % (name, name) }}",
+    "{{ '%2000000s'|format(name) }}",
+    "{{ '{0:>2000000}'.format(name) }}",
+    "{{ '{0:>{1}}'.format(name, 2000000000) }}",
+    "{{ '{x:>2000000}'.format_map({'x': name}) }}",
+    "{{ name|center(2000000) }}",
+    "{{ name.center(2000000) }}",
+    "{{ name.ljust(2000000) }}",
+    "{{ name.zfill(2000000) }}",
+    "{{ name|indent(2000000, true) }}",
+    "{{ ('a' * 2000)|replace('a', 'a' * 10)|replace('a', 'a' * 10)|replace('a', 'a' * 10) }}",
+    "{{ ('a' * 1000).replace('a', 'a' * 10000) }}",
+    "{{ ('x' * 100000).join(range(100)|map('string')) }}",
+    "{{ range(100)|join('x' * 100000) }}",
+    "{{ 'a b'|wordwrap(1, wrapstring='x' * 999999) }}",
+    "{{ [1]|batch(2000000, 0)|list }}",
+    "{{ {'a': 1}|tojson(indent=2000000) }}",
+    "{{ ('\t' * 1000).expandtabs(2000) }}",
+    "{{ ('a' * 600000) + ('a' * 600000) }}",
+]
+
+
+@pytest.mark.parametrize("source", GROWING)
+def test_growing_a_string_past_the_cap_is_refused(source):
+    with pytest.raises(ValidationError) as raised:
+        _render(source)
+
+    assert "was stopped by the sandbox (" in str(raised.value)
+    assert str(raised.value).endswith("; build smaller values")
+
+
+def test_the_text_of_a_render_is_capped():
+    with pytest.raises(ValidationError) as raised:
+        _render("{% for i in range(20) %}{{ 'x' * 999999 }}{% endfor %}")
+
+    assert str(raised.value) == (
+        "template 'x' version 1.0.0: the text passed 10000000 characters, far more than a "
+        "configuration; check the template's loops"
+    )
+
+
+def test_ordinary_padding_and_formats_still_render():
+    source = (
+        "{{ '%-6s|%05d' % (name, 42) }} {{ '{:>4}|{:.2f}'.format(name, 1.5) }} "
+        "{{ name|center(6) }} {{ 'a-b'|replace('-', '_') }} {{ [1, 2]|join(', ') }} "
+        "{{ 'x\ny'|indent(2) }} {{ '%s'|format(name) }} {{ name + '.net' }} {{ 7 % 3 }}"
+    )
+
+    assert _render(source) == ("r1    |00042   r1|1.50   r1   a_b 1, 2 x\n  y r1 r1.net 1")
+
+
 def test_huge_ranges_are_refused():
     with pytest.raises(ValidationError, match="asked for too much"):
         _render("{% for i in range(10000000) %}{% endfor %}")
@@ -79,8 +135,9 @@ def test_running_out_of_memory_is_refused_in_one_sentence(monkeypatch):
 
     def exhausted(variables):
         raise MemoryError
+        yield ""
 
-    monkeypatch.setattr(template, "render", exhausted)
+    monkeypatch.setattr(template, "generate", exhausted)
 
     with pytest.raises(ValidationError, match=r"ran out of memory while rendering; build"):
         config_render.render_compiled(LABEL, template, {"name": "r1"})
