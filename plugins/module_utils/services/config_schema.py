@@ -81,7 +81,7 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
     if not isinstance(spec, Mapping):
         problems.append(f"variable {name!r} has the spec {raw!r}; give a type name or a mapping")
         return None
-    unknown = sorted(set(spec) - SPEC_KEYS)
+    unknown = sorted(str(key) for key in set(spec) - SPEC_KEYS)
     if unknown:
         problems.append(
             f"variable {name!r} has unknown spec keys {unknown}; use {sorted(SPEC_KEYS)}"
@@ -106,7 +106,7 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
 
     result: dict[str, Any] = {"type": kind, "required": flags["required"]}
     if flags["secret"] or secret_by_name(name):
-        # Kept when it says more than the name does: true, or false against the name.
+        # Kept when true, so the stored schema shows it, and when false against the name.
         result["secret"] = flags["secret"]
     if spec.get("description"):
         result["description"] = str(spec["description"])

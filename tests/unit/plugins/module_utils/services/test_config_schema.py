@@ -217,6 +217,7 @@ def test_choices_and_pattern_accept_matching_values():
         (["a"], "the variable schema is a list"),
         ({"h": {"type": ["string"]}}, "has unknown type ['string']; the type must be one of"),
         ({"h": {"type": None}}, "has unknown type None; the type must be one of"),
+        ({"a": {"type": "int", 1: "x", "b": 2}}, "has unknown spec keys ['1', 'b']; use"),
         (
             {"a": {"type": "int", "required": "false"}},
             "variable 'a': required is 'false' (a str); write true or false, without quotes",
