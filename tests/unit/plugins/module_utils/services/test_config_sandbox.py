@@ -133,11 +133,11 @@ def test_a_macro_that_calls_itself_is_refused_in_one_sentence():
 def test_running_out_of_memory_is_refused_in_one_sentence(monkeypatch):
     template = config_render.compiled(LABEL, "{{ name }}", sha256("{{ name }}"))
 
-    def exhausted(variables):
+    def exhausted(context):
         raise MemoryError
         yield ""
 
-    monkeypatch.setattr(template, "generate", exhausted)
+    monkeypatch.setattr(template, "root_render_func", exhausted)
 
     with pytest.raises(ValidationError, match=r"ran out of memory while rendering; build"):
         config_render.render_compiled(LABEL, template, {"name": "r1"})
