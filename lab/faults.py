@@ -9,6 +9,7 @@ FAULTS: dict[str, str | None] = {
     "refuse": None,
     "reject_password": None,
     "drop_on": "command prefix; the session drops in the middle of that command",
+    "drop_once": "command prefix; as drop_on, for the first such command only",
     "latency": "seconds added before every answer",
     "reject_line": "configuration line prefix answered with % Invalid input",
     "flash_full": None,
@@ -34,6 +35,7 @@ class Faults:
     refuse: bool = False
     reject_password: bool = False
     drop_on: str = ""
+    drop_once: str = ""
     latency: float = 0.0
     reject_line: str = ""
     flash_full: bool = False

@@ -117,6 +117,9 @@ class Session:
         if delay:
             await asyncio.sleep(delay)
         self.dropping = bool(faults.drop_on) and line.strip().startswith(faults.drop_on)
+        if faults.drop_once and line.strip().startswith(faults.drop_once):
+            # A blip, not a broken device: the next such command (a restore) goes through.
+            self.dropping, faults.drop_once = True, ""
         if self.editor is not None:
             reply = await self._config_line(line)
         else:

@@ -83,6 +83,17 @@ def test_drop_during_copy_to_running_config(lab, napalm_device, netmiko_device):
     )
 
 
+def test_drop_once_drops_only_the_first_matching_command(lab, netmiko_device):
+    lab.set_fault("core2", "drop_once", value="show clock")
+
+    _send_and_lose(netmiko_device("core2"), "show clock")
+    answer = netmiko_device("core2").send_command("show clock", read_timeout=5)
+
+    assert answer.strip() and "%" not in answer
+    [row] = [row for row in lab.status() if row["name"] == "core2"]
+    assert "drop_once" not in row["faults"]
+
+
 def test_latency_slows_answers_but_keeps_them_right(lab, napalm_device):
     lab.set_fault("core1", "latency", value=0.2)
 
