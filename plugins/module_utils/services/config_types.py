@@ -23,7 +23,7 @@ _IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 # An int variable holds a port, a VLAN, an AS number or a metric: 64 bits hold them all.
 _INT_DIGITS = 20
 _INT_BITS = 64
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 # The full notations of a 48-bit MAC address; netaddr alone pads short groups.
 _MAC = re.compile(
     r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}"

@@ -53,6 +53,7 @@ BAD = [
     ("int", "4.5", "is not an integer"),
     ("int", True, "is a boolean, not an integer"),
     ("int", "ten", "is not an integer"),
+    ("int", "\u0661\u0662", "is not an integer"),
     ("bool", "maybe", "is not a boolean (use true or false)"),
     ("ipv4", "10.1", "is not a valid IPv4 address"),
     ("ipv4", "256.0.0.1", "is not a valid IPv4 address"),
