@@ -28,6 +28,26 @@ def one_line(message: str) -> str:
     return text
 
 
+_KINDS = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    tuple: "a list",
+    dict: "a mapping",
+    type(None): "null",
+}
+
+
+def kind_of(value: object) -> str:
+    """Return what ``value`` is in the words of YAML and JSON: "an integer", "a list", ..."""
+    for kind, words in _KINDS.items():
+        if type(value) is kind:
+            return words
+    return f"a {type(value).__name__}"
+
+
 def _shorten(match: re.Match[str]) -> str:
     run = match.group(0)
     return f"{run[:48]}[...{len(run) - 64} more]{run[-16:]}"

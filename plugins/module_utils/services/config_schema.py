@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError, kind_of
 from ansible_collections.isp.network.plugins.module_utils.services.config_types import (
     CHECKERS,
     SCALAR_TYPES,
@@ -62,8 +62,7 @@ def normalize_schema(schema: Mapping[str, Any] | None) -> dict[str, dict[str, An
         return {}
     if not isinstance(schema, Mapping):
         raise ValidationError(
-            f"the variable schema is a {type(schema).__name__}; give a mapping of variable "
-            "name to type"
+            f"the variable schema is {kind_of(schema)}; give a mapping of variable name to type"
         )
     problems: list[str] = []
     normalized = {}
@@ -98,7 +97,7 @@ def _normalize_spec(name: str, raw: Any, problems: list[str]) -> dict[str, Any] 
         given = spec.get(flag, default)
         if not isinstance(given, bool):
             problems.append(
-                f"variable {name!r}: {flag} is {given!r} (a {type(given).__name__}); write true "
+                f"variable {name!r}: {flag} is {given!r} ({kind_of(given)}); write true "
                 "or false, without quotes"
             )
             return None
@@ -216,7 +215,7 @@ class _Field:
         # How a sentence names the value: shown, or for a secret only its size.
         if not self.secret:
             return f"variable {self.name!r}: {_shown(value)}"
-        size = f"{len(value)} characters" if isinstance(value, str) else f"a {type(value).__name__}"
+        size = f"{len(value)} characters" if isinstance(value, str) else kind_of(value)
         return f"variable {self.name!r} (secret, {size})"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError, kind_of
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import (
     TemplateSpec,
 )
@@ -134,8 +134,7 @@ def _check_sidecar(where: str, data: dict[str, Any]) -> None:
         if not isinstance(value, wanted):
             kind = "a mapping of variable name to type" if wanted is dict else "text"
             raise ValidationError(
-                f"template sidecar {where!r} has {key} {value!r} (a {type(value).__name__}); "
-                f"give {kind}"
+                f"template sidecar {where!r} has {key} {value!r} ({kind_of(value)}); give {kind}"
             )
 
 

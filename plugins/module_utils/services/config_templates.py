@@ -20,6 +20,7 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
     ConflictError,
     NotFoundError,
     ValidationError,
+    kind_of,
 )
 from ansible_collections.isp.network.plugins.module_utils.services import config_render
 from ansible_collections.isp.network.plugins.module_utils.services.audit import (
@@ -197,9 +198,7 @@ def _check_fields(spec: TemplateSpec) -> None:
         if value is None and field_name not in ("name", "version"):
             continue
         if not isinstance(value, str):
-            raise ValidationError(
-                f"template {field_name} {value!r} is a {type(value).__name__}; give text"
-            )
+            raise ValidationError(f"template {field_name} {value!r} is {kind_of(value)}; give text")
         limit = ConfigTemplate.__table__.c[field_name].type.length
         if len(value) > limit or (field_name == "name" and not value.strip()):
             shown = value if len(value) <= 40 else f"{value[:37]}..."

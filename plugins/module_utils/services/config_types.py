@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ansible_collections.isp.network.plugins.module_utils.errors import kind_of
+
 # Types whose values can be matched against a ``pattern`` (their text form).
 SCALAR_TYPES = frozenset(
     {"string", "int", "ipv4", "ipv6", "ipv4_netmask", "ipv4_prefix", "ipv6_prefix", "cidr", "mac"}
@@ -40,7 +42,7 @@ class BadValue(ValueError):
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
-        raise BadValue(f"is a {type(value).__name__}, not a string")
+        raise BadValue(f"is {kind_of(value)}, not a string")
     return value
 
 
@@ -143,13 +145,13 @@ def _mac(value: Any) -> str:
 
 def _list(value: Any) -> list:
     if not isinstance(value, list | tuple):
-        raise BadValue(f"is a {type(value).__name__}, not a list")
+        raise BadValue(f"is {kind_of(value)}, not a list")
     return list(value)
 
 
 def _dict(value: Any) -> dict:
     if not isinstance(value, Mapping):
-        raise BadValue(f"is a {type(value).__name__}, not a mapping")
+        raise BadValue(f"is {kind_of(value)}, not a mapping")
     return dict(value)
 
 

@@ -12,7 +12,7 @@ import ipaddress
 import re
 from typing import Any
 
-from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError, kind_of
 from ansible_collections.isp.network.plugins.module_utils.store.models.devices import (
     Device,
     DeviceStatus,
@@ -142,7 +142,7 @@ def _mapping(field: str) -> Any:
     def check(name: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValidationError(
-                f"{field} of device {name!r} is a {type(value).__name__}; give a dictionary"
+                f"{field} of device {name!r} is {kind_of(value)}; give a dictionary"
             )
         if field == "driver_options":
             secret = sorted(_SECRET_OPTION_KEYS & {str(key).lower() for key in value})

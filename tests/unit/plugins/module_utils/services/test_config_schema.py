@@ -48,7 +48,7 @@ GOOD = [
 
 # (type, bad value, the end of the sentence that reports it)
 BAD = [
-    ("string", 5, "is a int, not a string"),
+    ("string", 5, "is an integer, not a string"),
     ("string", ["a"], "is a list, not a string"),
     ("int", "4.5", "is not an integer"),
     ("int", True, "is a boolean, not an integer"),
@@ -84,7 +84,7 @@ BAD = [
     ("mac", "00:11-22:33:44:55", "is not a valid MAC address"),
     ("int", "99999999999999999999", "is out of range; give an integer of 64 bits"),
     ("int", 2**64, "is out of range; give an integer of 64 bits"),
-    ("list", "a,b", "is a str, not a list"),
+    ("list", "a,b", "is text, not a list"),
     ("dict", ["a"], "is a list, not a mapping"),
 ]
 
@@ -221,10 +221,10 @@ def test_choices_and_pattern_accept_matching_values():
         ({"a": {"type": "int", 1: "x", "b": 2}}, "has unknown spec keys ['1', 'b']; use"),
         (
             {"a": {"type": "int", "required": "false"}},
-            "variable 'a': required is 'false' (a str); write true or false, without quotes",
+            "variable 'a': required is 'false' (text); write true or false, without quotes",
         ),
-        ({"a": {"type": "int", "required": 1}}, "required is 1 (a int); write true or false"),
-        ({"a": {"type": "string", "secret": "yes"}}, "secret is 'yes' (a str); write true"),
+        ({"a": {"type": "int", "required": 1}}, "required is 1 (an integer); write true or false"),
+        ({"a": {"type": "string", "secret": "yes"}}, "secret is 'yes' (text); write true"),
     ],
 )
 def test_malformed_schemas_are_refused(schema, sentence):

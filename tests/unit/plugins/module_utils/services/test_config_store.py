@@ -225,7 +225,7 @@ def test_generate_reports_every_failing_device_and_stores_nothing(session):
         )
 
     assert str(raised.value) == (
-        "device 'r1': template 'base' version 1.0.0: variable 'hostname': 1 is a int, not a "
+        "device 'r1': template 'base' version 1.0.0: variable 'hostname': 1 is an integer, not a "
         "string. device 'r2': template 'base' version 1.0.0: variable 'hostname' is required "
         "and was not given"
     )

@@ -121,7 +121,7 @@ def test_bad_variables_are_all_reported_with_the_template(session):
         Config.generate_configuration(session, template.id, {"hostname": 1, "mask": "255.0.255.0"})
 
     assert str(raised.value) == (
-        "template 'base' version 1.0.0: variable 'hostname': 1 is a int, not a string; "
+        "template 'base' version 1.0.0: variable 'hostname': 1 is an integer, not a string; "
         "variable 'mask': '255.0.255.0' is not a valid IPv4 netmask"
     )
 
@@ -224,7 +224,7 @@ def test_bad_template_files_are_reported(session, tmp_path, files, sentence):
             "has device_type [1] (a list); give text",
         ),
         ("name: base\nversion: 1.0.0\nvariables: [a]\n", "has variables ['a'] (a list); give a"),
-        ("name: 7\nversion: 1.0.0\n", "has name 7 (a int); give text"),
+        ("name: 7\nversion: 1.0.0\n", "has name 7 (an integer); give text"),
         (
             "name: base\nversion: 1.10\n",
             "has version 1.1, which YAML read as a number; quote it, for example",
