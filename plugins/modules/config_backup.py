@@ -25,7 +25,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reads the devices and stores nothing.
+    description: Reads the devices, stores nothing, and reports C(changed) for the devices
+      whose configuration a real run would store.
   diff_mode:
     support: none
     description: Returns no diff; RV(results) says which configurations were stored.
@@ -88,23 +89,27 @@ results:
       description: The device name.
       type: str
     outcome:
-      description: V(stored), V(already exists), V(would store) (check mode) or V(failed).
+      description: V(stored), V(already exists) (identical to the newest stored one, running
+        and startup), V(would store) (check mode, where a real run would store the running
+        or the startup configuration) or V(failed).
       type: str
     changed:
-      description: Whether a new configuration was stored.
+      description: Whether a new configuration was stored (in check mode, would be).
       type: bool
     version:
-      description: Version of the stored configuration; null in check mode or on failure.
+      description: Version of the stored configuration; null on failure, and in check mode
+        when it would be stored.
       type: int
     content_hash:
-      description: sha256 of the stored configuration.
+      description: sha256 of the stored configuration; null when RV(results[].version) is.
       type: str
     startup_saved:
       description: Whether the startup configuration equals the running one; null unless
         O(startup=true).
       type: bool
     startup_version:
-      description: Version of the stored C(startup) configuration; null unless O(startup=true).
+      description: Version of the stored C(startup) configuration; null unless O(startup=true),
+        and in check mode when it would be stored.
       type: int
     error:
       description: Why the device could not be read, in one sentence; null otherwise.
@@ -158,9 +163,10 @@ def main() -> None:
     words: dict[str, int] = {}
     for outcome in outcomes:
         words[outcome.outcome] = words.get(outcome.outcome, 0) + 1
+    results = [outcome.to_dict() for outcome in outcomes]
     result = {
-        "changed": any(outcome.outcome == "stored" for outcome in outcomes),
-        "results": [outcome.to_dict() for outcome in outcomes],
+        "changed": any(entry["changed"] for entry in results),
+        "results": results,
         "msg": f"backed up {len(outcomes)} devices: "
         + ", ".join(f"{count} {word}" for word, count in words.items()),
     }

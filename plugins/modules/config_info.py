@@ -22,7 +22,8 @@ attributes:
     description: Reads only; runs the same in check mode.
   diff_mode:
     support: none
-    description: Returns no diff; the module only reads the store.
+    description: Changes nothing, so Ansible shows no diff; O(compare_to) returns one in
+      RV(config_diff).
 options:
   device:
     description:
@@ -40,11 +41,14 @@ options:
     description:
       - Return this version of O(kind), with its text; V(latest) is the newest.
       - With O(compare_to), the version the diff leads to (the newest when not set).
-    type: str
+      - A whole number from V(1), or V(latest).
+    type: raw
   compare_to:
     description:
-      - Return the unified diff from this version (of O(compare_kind)) to O(version).
-    type: int
+      - Return the unified diff from this version (of O(compare_kind)) to O(version), in
+        RV(config_diff).
+      - A whole number from V(1), or V(latest) for the newest.
+    type: raw
   compare_kind:
     description:
       - Kind of O(compare_to), to compare across kinds (an intended version against a backup).
@@ -53,7 +57,7 @@ options:
     choices: [intended, backup, applied, running, startup]
   limit:
     description:
-      - How many entries of the history to return, newest first.
+      - How many entries of the history to return, newest first; at least V(1).
     type: int
     default: 50
   include_content:
@@ -81,29 +85,138 @@ EXAMPLES = r"""
   isp.network.config_info:
     device: core1
     kind: intended
-    version: "4"
+    version: 4
     compare_to: 3
   register: change
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ change.config_diff }}"
+
+- name: How the newest intended configuration differs from the newest backup
+  isp.network.config_info:
+    device: core1
+    kind: intended
+    compare_to: latest
+    compare_kind: backup
 """
 
 RETURN = r"""
 history:
-  description: The device's stored configurations, newest first, without text unless
-    O(include_content=true).
+  description: The device's stored configurations, newest first, at most O(limit) of them.
   returned: when neither O(version) nor O(compare_to) is given
   type: list
   elements: dict
+  contains:
+    id:
+      description: Id of the stored configuration.
+      returned: always
+      type: int
+      sample: 87
+    device:
+      description: Name of the device.
+      returned: always
+      type: str
+      sample: core1
+    device_id:
+      description: Id of the device in the store.
+      returned: always
+      type: int
+      sample: 3
+    kind:
+      description: V(intended), V(backup), V(applied), V(running) or V(startup).
+      returned: always
+      type: str
+      sample: intended
+    version:
+      description: Version of the configuration, counted per device and kind.
+      returned: always
+      type: int
+      sample: 4
+    state:
+      description: V(draft) (intended, not applied yet), V(applied), V(failed),
+        V(rolled_back), V(in_progress), or V(captured) (read from the device).
+      returned: always
+      type: str
+      sample: applied
+    content_hash:
+      description: sha256 of the configuration text.
+      returned: always
+      type: str
+      sample: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+    template:
+      description: Name of the template it was rendered from; null when not rendered.
+      returned: always
+      type: str
+      sample: ios-base
+    template_version:
+      description: Version of that template; null when not rendered.
+      returned: always
+      type: str
+      sample: 1.2.0
+    template_hash:
+      description: sha256 of that template's text; null when not rendered.
+      returned: always
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    variables:
+      description: The template variables it was rendered with; empty when not rendered.
+      returned: always
+      type: dict
+      sample: {hostname: core1}
+    created_by:
+      description: Who stored it.
+      returned: always
+      type: str
+      sample: netops
+    created_at:
+      description: When it was stored, in ISO 8601 with its UTC offset.
+      returned: always
+      type: str
+      sample: "2025-01-31T10:00:00+00:00"
+    applied_by:
+      description: Who applied it to the device; null when it was not applied.
+      returned: always
+      type: str
+      sample: netops
+    applied_at:
+      description: When it was applied, in ISO 8601; null when it was not applied.
+      returned: always
+      type: str
+      sample: "2025-01-31T10:05:00+00:00"
+    diff:
+      description: The device's diff when it was applied; null when it was not applied.
+      returned: always
+      type: str
+      sample: "+ntp server 192.0.2.123"
+    error:
+      description: Why its apply failed or was rolled back, in one sentence; null otherwise.
+      returned: always
+      type: str
+      sample: null
+    content:
+      description: The configuration text.
+      returned: when O(include_content=true)
+      type: str
+      sample: "hostname core1\n"
   sample:
-    - {id: 87, device: core1, kind: intended, version: 4, state: draft,
+    - {id: 87, device: core1, device_id: 3, kind: intended, version: 4, state: applied,
        content_hash: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae,
-       template: ios-base, template_version: 1.2.0, created_at: "2025-01-31T10:00:00+00:00"}
+       template: ios-base, template_version: 1.2.0,
+       template_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,
+       variables: {hostname: core1}, created_by: netops,
+       created_at: "2025-01-31T10:00:00+00:00", applied_by: netops,
+       applied_at: "2025-01-31T10:05:00+00:00", diff: "+ntp server 192.0.2.123",
+       error: null}
 configuration:
-  description: One stored configuration with its text and provenance.
+  description: One stored configuration, with the keys of a RV(history) entry and its
+    C(content).
   returned: when O(version) is given without O(compare_to)
   type: dict
   sample:
     id: 87
     device: core1
+    device_id: 3
     kind: intended
     version: 4
     state: draft
@@ -111,11 +224,15 @@ configuration:
     content_hash: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
     template: ios-base
     template_version: 1.2.0
+    template_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     variables: {hostname: core1}
+    created_by: netops
+    created_at: "2025-01-31T10:00:00+00:00"
     applied_by: null
     applied_at: null
+    diff: null
     error: null
-diff:
+config_diff:
   description: The unified diff from O(compare_to) to O(version); empty when they are equal.
   returned: when O(compare_to) is given
   type: str
@@ -141,8 +258,8 @@ def main() -> None:
         {
             "device": {"type": "str", "required": True},
             "kind": {"type": "str", "choices": KINDS},
-            "version": {"type": "str"},
-            "compare_to": {"type": "int"},
+            "version": {"type": "raw"},
+            "compare_to": {"type": "raw"},
             "compare_kind": {"type": "str", "choices": KINDS},
             "limit": {"type": "int", "default": 50},
             "include_content": {"type": "bool", "default": False},
@@ -158,8 +275,9 @@ def _read(params, session) -> dict:
         ConfigurationService,
     )
 
+    version = _version("version", params["version"])
+    compare_to = _version("compare_to", params["compare_to"])
     device = config_store.device_by_name(session, params["device"])
-    version = _version(params["version"])
     if params["compare_to"] is None and params["version"] is None:
         rows = ConfigurationService.get_configuration_history(
             session, device.id, params["kind"], params["limit"]
@@ -186,23 +304,32 @@ def _read(params, session) -> dict:
         }
 
     diff = ConfigurationService.diff_configurations(
-        session, device.id, params["compare_to"], version, params["compare_kind"] or kind, kind
+        session, device.id, compare_to, version, params["compare_kind"] or kind, kind
     )
     return {
         "changed": False,
-        "diff": diff,
+        "config_diff": diff,
         "msg": f"device {device.name!r}: "
         + ("the two configurations differ" if diff else "the two configurations are equal"),
     }
 
 
-def _version(text: str | None) -> int | None:
+def _version(option: str, value) -> int | None:
+    # str.isdigit() takes "²", and a number no store column holds fails in the database.
+    from ansible_collections.isp.network.plugins.module_utils.argument_checks import LARGEST_INT
     from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 
-    if text is None or text == "latest":
+    if value is None or value == "latest":
         return None
-    if not text.isdigit():
-        raise ValidationError(f"version {text!r} is not a configuration version; give a number")
+    text = str(value).strip()
+    # Checked before int(): Python refuses to convert a string of thousands of digits.
+    digits = not isinstance(value, bool) and text.isascii() and text.isdigit()
+    short = digits and len(text.lstrip("0")) <= len(str(LARGEST_INT))
+    if not short or not 1 <= int(text) <= LARGEST_INT:
+        raise ValidationError(
+            f"{option} {value!r} is not a configuration version; give a whole number from 1 "
+            f"to {LARGEST_INT}, or latest"
+        )
     return int(text)
 
 

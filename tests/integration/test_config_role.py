@@ -1,18 +1,25 @@
-"""The config_deploy role, run by ansible-playbook through the demo playbook against the lab:
-the first run pushes the base configuration, the second changes nothing."""
+"""The config_deploy role, run by ansible-playbook against the lab: through the demo playbook
+the first run pushes the base configuration and the second changes nothing; in check mode it
+previews the new renderings and changes nothing; without its required variables it refuses."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
+from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
+    ConfigurationService,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
 from ansible_collections.isp.network.plugins.module_utils.store.engine import session_scope
+from ansible_collections.isp.network.plugins.module_utils.store.models import DeviceConfiguration
 from lab import start_lab
 from tests.leak_check import device_secrets, run_ansible
 
@@ -69,3 +76,94 @@ def test_the_demo_deploys_then_changes_nothing(lab, tmp_path, secret_key):
     assert second.returncode == 0, second.stdout + second.stderr
     assert recap(second.stdout)["changed"] == 0
     assert "lab-admin" not in first.stdout + second.stdout
+
+
+CHECK_PLAYBOOK = """
+- name: Preview a deployment
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Render, back up, preview
+      ansible.builtin.include_role:
+        name: isp.network.config_deploy
+      vars:
+        config_deploy_template: ios-base
+        config_deploy_variables:
+          domain: isp.example.net
+          ntp_servers: [192.0.2.123, 192.0.2.124]
+          syslog_servers: [192.0.2.50]
+        config_deploy_devices:
+          - {name: core1, variables: {hostname: core1, loopback0: 10.255.0.1,
+                                      mgmt_address: 192.0.2.11}}
+          - {name: core2, variables: {hostname: core2, loopback0: 10.255.0.2,
+                                      mgmt_address: 192.0.2.12}}
+
+    - name: Keep the outcomes
+      ansible.builtin.copy:
+        content: "{{ config_deploy_outcomes | to_json }}"
+        dest: "{{ outcome_file }}"
+        mode: "0600"
+      check_mode: false
+"""
+
+
+def running_configs(lab, names) -> dict[str, str]:
+    """Return each device's running configuration as the lab keeps it."""
+    devices = Path(lab.state_dir) / "devices"
+    return {name: (devices / name / "running-config").read_text() for name in names}
+
+
+def test_check_mode_previews_the_new_renderings_and_changes_nothing(lab, tmp_path, secret_key):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with session_scope(url) as session:
+        DeviceService.ensure_devices(session, lab.inventory(), SecretBox(secret_key))
+        ConfigurationService.create_template_from_file(
+            session, ROOT / "templates" / "ios" / "base.j2", name="ios-base"
+        )
+    before = running_configs(lab, ["core1", "core2"])
+    (tmp_path / "play.yml").write_text(CHECK_PLAYBOOK)
+    outcome_file = tmp_path / "outcomes.json"
+    env = {**os.environ, "ISP_NETWORK_STORE_URL": url, "ISP_NETWORK_SECRET_KEY": secret_key}
+
+    run = run_ansible(
+        [
+            "ansible-playbook",
+            "--check",
+            tmp_path / "play.yml",
+            "-e",
+            f"outcome_file={outcome_file}",
+        ],
+        tmp_path,
+        device_secrets(lab.inventory()),
+        env,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "configuration previewed on 2 devices; 0 failed" in run.stdout
+    outcomes = {entry["device"]: entry for entry in json.loads(outcome_file.read_text())}
+    assert sorted(outcomes) == ["core1", "core2"]
+    for name, entry in outcomes.items():
+        assert entry["outcome"] == "would_change", entry
+        assert "logging host 192.0.2.50" in entry["diff"], entry["diff"]
+        assert "logging host 192.0.2.50" not in before[name]
+    assert running_configs(lab, ["core1", "core2"]) == before
+    with session_scope(url) as session:
+        assert list(session.exec(select(DeviceConfiguration))) == []
+
+
+def test_the_role_refuses_to_run_without_its_devices(tmp_path, secret_key):
+    (tmp_path / "play.yml").write_text(
+        "- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.include_role: {name: isp.network.config_deploy}\n"
+        "      vars: {config_deploy_template: ios-base}\n"
+    )
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    env = {**os.environ, "ISP_NETWORK_STORE_URL": url, "ISP_NETWORK_SECRET_KEY": secret_key}
+
+    run = run_ansible(["ansible-playbook", tmp_path / "play.yml"], tmp_path, None, env)
+
+    assert run.returncode != 0
+    assert "missing required arguments: config_deploy_devices" in run.stdout + run.stderr
+    assert "configuration deployed to 0 devices" not in run.stdout

@@ -99,6 +99,8 @@ def test_a_refused_login_fails_one_device_and_the_others_are_onboarded(lab, tmp_
     assert outcome["core1"] == "onboarded" and outcome["agg1"] == "onboarded"
     assert outcome["acc1"].startswith("apply: ")
     assert "acc1 failed at apply" in run.stdout
+    # The base configurations go through the config_deploy role, as every deployment does.
+    assert "configuration deployed to 3 devices; 1 failed" in run.stdout
 
 
 def test_above_the_failure_budget_the_role_fails_naming_the_device(lab, tmp_path):
@@ -111,3 +113,13 @@ def test_above_the_failure_budget_the_role_fails_naming_the_device(lab, tmp_path
     assert run.returncode != 0
     assert "1 of 3 devices failed" in run.stdout
     assert "more than the allowed 0 %): acc1;" in run.stdout
+
+
+def test_a_rendering_that_fails_fails_every_device_at_rendering(lab, tmp_path):
+    # Without the template's required `domain`, no device renders and none is applied.
+    run, _ = onboard(lab, tmp_path, device_onboard_variables={})
+
+    assert run.returncode != 0
+    assert "3 of 3 devices failed" in run.stdout
+    assert "core1 failed at rendering: " in run.stdout and "domain" in run.stdout
+    assert "Render, store and apply them with isp.network.config_deploy" in run.stdout

@@ -129,7 +129,7 @@ class BackupOutcome:
         return {
             "device": self.device,
             "outcome": self.outcome,
-            "changed": self.outcome == "stored",
+            "changed": self.outcome in ("stored", "would store"),
             "version": self.version,
             "content_hash": self.content_hash,
             "startup_saved": self.startup_saved,
@@ -162,8 +162,9 @@ def backup_many(
     The running config is stored as ``kind`` (backup or running), once per distinct content:
     ``stored`` or ``already exists``. The startup config is stored as ``startup``, also once
     per distinct content, and ``startup_saved`` says whether it equals the running one. In
-    ``check`` mode nothing is stored (``would store``). Unreachable devices are
-    ``failed`` with the reason; the others go on.
+    ``check`` mode nothing is stored: ``would store`` when a real run would store either
+    config, ``already exists`` otherwise. Unreachable devices are ``failed`` with the
+    reason; the others go on.
     """
     kind = config_store.parse_kind(kind)
     if kind not in (ConfigKind.BACKUP, ConfigKind.RUNNING):
@@ -190,36 +191,38 @@ def backup_many(
             outcomes[name] = BackupOutcome(name, "failed", error=fetched.error)
             return
         saved = None if fetched.startup is None else same_config(fetched.running, fetched.startup)
-        if check:
-            outcomes[name] = BackupOutcome(
-                name, "would store", startup_saved=saved, content=fetched.running
+
+        def keep(session: Session, content: str, kind_of: ConfigKind) -> tuple[Any, bool]:
+            # In check mode: the row a real run would return, and whether it would store one.
+            device_id = targets[name][0]
+            if check:
+                row = config_store.newest_if_same(session, device_id, content, kind_of)
+                return row, row is None
+            return config_store.store_configuration(
+                session, device_id, content, kind=kind_of, actor=actor
             )
-            return
 
         def store(session: Session) -> BackupOutcome:
-            device_id = targets[name][0]
-            row, created = config_store.store_configuration(
-                session, device_id, fetched.running, kind=kind, actor=actor
-            )
+            row, created = keep(session, fetched.running, kind)
             startup_version = None
             if fetched.startup is not None:
-                kept, startup_created = config_store.store_configuration(
-                    session, device_id, fetched.startup, kind=ConfigKind.STARTUP, actor=actor
-                )
+                kept, startup_created = keep(session, fetched.startup, ConfigKind.STARTUP)
                 created = created or startup_created
-                startup_version = kept.version
-            word = "stored" if created else "already exists"
+                startup_version = kept.version if kept else None
+            word = ("would store" if check else "stored") if created else "already exists"
             return BackupOutcome(
                 name,
                 word,
-                row.version,
-                row.content_hash,
+                row.version if row else None,
+                row.content_hash if row else None,
                 saved,
                 startup_version,
                 content=fetched.running,
             )
 
-        outcomes[name] = run_transaction(store, store_url, what=f"the device {name!r}")
+        outcomes[name] = run_transaction(
+            store, store_url, write=not check, what=f"the device {name!r}"
+        )
 
     in_parallel(
         list(targets),

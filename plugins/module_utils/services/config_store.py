@@ -78,6 +78,17 @@ def latest_configuration(
     return session.exec(query).first()
 
 
+def newest_if_same(
+    session: Session, device_id: int, content: str, kind: str | ConfigKind
+) -> DeviceConfiguration | None:
+    """Return the newest configuration of ``kind`` when it holds ``content``, else None.
+
+    Storing ``content`` would then return this row and create nothing.
+    """
+    latest = latest_configuration(session, device_id, kind)
+    return latest if latest is not None and latest.content_hash == sha256(content) else None
+
+
 def store_configuration(
     session: Session,
     device_id: int,
@@ -189,12 +200,17 @@ def history(
     kind: str | ConfigKind | None = None,
     limit: int | None = None,
 ) -> list[DeviceConfiguration]:
-    """Return the device's stored configurations (of ``kind``, when given), newest first."""
+    """Return the device's stored configurations (of ``kind``, when given), newest first.
+
+    ``limit`` keeps the newest ``limit`` of them; raises ValidationError when it is below 1.
+    """
+    if limit is not None and limit < 1:
+        raise ValidationError(f"limit {limit} is not a number of history entries; give 1 or more")
     query = select(DeviceConfiguration).where(DeviceConfiguration.device_id == device_id)
     if kind is not None:
         query = query.where(DeviceConfiguration.kind == parse_kind(kind))
     query = query.order_by(DeviceConfiguration.created_at.desc(), DeviceConfiguration.id.desc())
-    if limit:
+    if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
 

@@ -10,6 +10,7 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
     NotFoundError,
     ValidationError,
 )
+from ansible_collections.isp.network.plugins.module_utils.services import config_store
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
 from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
     ConfigurationService as Config,
@@ -116,6 +117,26 @@ def test_history_is_newest_first_and_filters_by_kind(session):
         ("intended", 1),
     ]
     assert [(c.kind.value, c.version) for c in intended] == [("intended", 2)]
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_history_refuses_a_limit_below_one(session, limit):
+    r1 = _device(session)
+    Config.create_device_configuration(session, r1.id, "a\n")
+
+    with pytest.raises(ValidationError, match=rf"^limit {limit} is not a number of history"):
+        Config.get_configuration_history(session, r1.id, limit=limit)
+
+
+def test_newest_if_same_is_the_row_storing_would_return(session):
+    r1 = _device(session)
+    Config.create_device_configuration(session, r1.id, "a\n", kind="backup")
+    newest = Config.create_device_configuration(session, r1.id, "b\n", kind="backup")
+
+    assert config_store.newest_if_same(session, r1.id, "b\n", "backup").id == newest.id
+    assert config_store.newest_if_same(session, r1.id, "a\n", "backup") is None
+    assert config_store.newest_if_same(session, r1.id, "b\n", "running") is None
+    assert Config.store_configuration(session, r1.id, "b\n", kind="backup")[1] is False
 
 
 def test_diff_between_two_versions_and_across_kinds(session):
