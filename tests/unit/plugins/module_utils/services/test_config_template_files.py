@@ -84,9 +84,11 @@ def test_a_conflict_with_a_stored_version_stores_nothing(session, tmp_path):
     with pytest.raises(ConflictError) as raised:
         Config.create_templates_from_folder(session, tmp_path)
 
-    assert str(raised.value) == (
-        f"template file {str(tmp_path / 'b.j2')!r}: template 'b' version 1.0.0 already exists "
-        "with other content; publish it as a new version; nothing was published"
+    # A long path is shown by its start and end (errors.one_line), so only its end is sure.
+    assert str(raised.value).startswith("template file '")
+    assert str(raised.value).endswith(
+        "b.j2': template 'b' version 1.0.0 already exists with other content; publish it as a "
+        "new version; nothing was published"
     )
     assert [t.version for t in Config.list_templates(session, "a")] == ["1.0.0"]
 

@@ -239,8 +239,9 @@ def test_a_malformed_sidecar_is_refused_in_one_sentence(session, tmp_path, sidec
     with pytest.raises(ValidationError) as raised:
         Config.create_template_from_file(session, tmp_path / "base.j2")
 
-    assert str(raised.value).startswith(f"template sidecar {str(tmp_path / 'base.yml')!r} ")
-    assert sentence in str(raised.value)
+    # A long path is shown by its start and end (errors.one_line), so only its end is sure.
+    assert str(raised.value).startswith("template sidecar '")
+    assert f"base.yml' {sentence}" in str(raised.value)
     assert Config.list_templates(session) == []
 
 
