@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ansible_collections.isp.network.plugins.module_utils.secrets import SecretBox
 from ansible_collections.isp.network.plugins.module_utils.services import config_bulk
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
     Target,
@@ -33,6 +31,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.engine import se
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import ConfigKind
 from lab import start_lab
 from lab.topology import build
+from tests.integration.test_config_lab import running_of, store_of
 
 pytestmark = pytest.mark.lab
 
@@ -64,17 +63,7 @@ def lab(tmp_path_factory):
 @pytest.fixture
 def world(lab, tmp_path, secret_key):
     """A store holding the lab's devices; the lab's faults cleared afterwards."""
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    box = SecretBox(secret_key)
-    with session_scope(url) as session:
-        DeviceService.ensure_devices(session, lab.inventory(), box)
-    yield {"url": url, "box": box, "lab": lab}
-    lab.clear_faults()
-
-
-def running_of(lab, name: str) -> str:
-    """Return the lab device's running configuration, read from its state folder."""
-    return (Path(lab.state_dir) / "devices" / name / "running-config").read_text()
+    yield from store_of(lab, tmp_path, secret_key)
 
 
 def slow_from_commit(monkeypatch, lab, name: str) -> None:

@@ -4,11 +4,12 @@
 
 Back up the running configuration, load the candidate (merge or replace), compare, and in
 check mode stop there. Otherwise commit, then verify that the running configuration holds
-every intended line (merge) or equals the candidate (replace). Any failure once the backup
-is taken restores it: NAPALM's rollback in the same session, or, when the session is lost
-or the rollback did not bring the backup back, a replace with the backup in a new session;
-the restore is verified too. This module talks to the device only; recording the outcome
-in the store is ``config_record``'s job, so the device work can run in worker threads.
+every intended line (merge) or equals the candidate (replace); no step starts after the
+apply's timeout. Any failure once the commit was sent restores the backup: NAPALM's rollback
+in the same session, or, when the session is lost or the rollback did not bring the backup
+back, a replace with the backup in a new session with a budget of its own (a device too slow
+for the apply is often still slow); the restore is verified too. Diffs and errors have their
+secret values masked; the backup is kept exact. Recording the outcome is ``config_record``'s.
 
 Where the driver and the device support it, the commit is a commit-confirm (NAPALM's
 ``revert_in``): the device starts a timer that restores the configuration from before the
@@ -69,11 +70,9 @@ _REJECTED_REPLACE = re.compile(r'Failed to apply command "([^"]+)"')
 def device_errors() -> tuple[type[BaseException], ...]:
     """Return what a NAPALM call raises when the device, the session or the change fails.
 
-    NAPALM's own exceptions (rejected candidate, merge or replace failure, closed
-    connection); netmiko's (read timeouts, a prompt never seen); paramiko's SSHException;
-    OSError and EOFError for a dropped socket; and ValueError, which netmiko raises when a
-    configuration prompt does not appear and NAPALM when a transfer is refused. Anything
-    else is a bug and is left to propagate.
+    NAPALM's, netmiko's (read timeouts, a prompt never seen), paramiko's SSHException,
+    OSError and EOFError (a dropped socket), and ValueError (netmiko: no configuration
+    prompt; NAPALM: a refused transfer). Anything else is a bug and propagates.
     """
     from napalm.base.exceptions import NapalmException
     from netmiko.exceptions import NetmikoBaseException
