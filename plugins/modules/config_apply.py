@@ -23,7 +23,7 @@ description:
     configuration applied, if any, gets the same state. Each apply writes an audit event.
   - An apply with nothing to change reports C(changed) as V(false) and stores no new applied
     version, unless O(template) stored a new intended version for a device
-    (RV(results[].intended_stored)): that changed the store, and C(changed) is V(true).
+    (RV(results[].intended_stored)), which changed the store, so C(changed) is V(true).
   - Diffs, as returned, shown with C(--diff) and stored, have the value of every secret
     (passwords, secrets, SNMP communities and SNMPv3 keys, TACACS+ and RADIUS keys, OSPF,
     BGP and NTP authentication keys, key-strings, pre-shared keys, wpa-psk) replaced by
@@ -107,8 +107,8 @@ options:
     default: 10
   timeout:
     description:
-      - Seconds one device's apply may take, from opening the session to the confirm: backup,
-        load, compare, commit, verify and confirm. A step that would start later fails the
+      - Seconds one device's apply may take, from opening the session to the confirm (backup,
+        load, compare, commit, verify and confirm). A step that would start later fails the
         device (its backup is restored when the commit was sent), and every read from it
         waits at most this long, so an apply ends within about this time plus one step.
       - Restoring the backup is not counted here; O(restore_timeout) bounds it.
