@@ -61,7 +61,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # ``key [N] VALUE`` is a secret only under an AAA server block (elsewhere, ``key 1`` under a
 # key chain is an id): the block is the line's path (compliance) or the last top-level line.
 _SERVER_BLOCK = re.compile(r"^(?:tacacs|radius)\s+server\b", re.IGNORECASE)
-_BLOCK_KEY = re.compile(rf"^(\s*key\s+{_TYPE}){_VALUE}", re.IGNORECASE)
+# IOS shows a changed line inside a block with its marker after the indentation: `` +key``.
+_BLOCK_KEY = re.compile(rf"^(\s*[+-]?key\s+{_TYPE}){_VALUE}", re.IGNORECASE)
 _PATH = " > "
 
 

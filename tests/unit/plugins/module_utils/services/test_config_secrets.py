@@ -76,6 +76,11 @@ MASKED = [
     ("+radius server RAD1\n+ key 0 RadKey", "+radius server RAD1\n+ key 0 <removed>"),
     ("tacacs server TAC1 > key 7 0832495D1A", "tacacs server TAC1 > key 7 <removed>"),
     (
+        "tacacs server TAC1\n -key 7 0832495D1A\n +key 0 TacKey",
+        "tacacs server TAC1\n -key 7 <removed>\n +key 0 <removed>",
+    ),
+    ("key config-key password-encrypt MasterKey1", "key config-key password-encrypt <removed>"),
+    (
         " ip ospf message-digest-key 1 md5 7 0822455D0A16",
         " ip ospf message-digest-key 1 md5 7 <removed>",
     ),
