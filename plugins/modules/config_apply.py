@@ -22,8 +22,14 @@ description:
     (V(applied), V(failed), V(rolled_back)), diff and error say what happened; the intended
     configuration applied, if any, gets the same state. Each apply writes an audit event.
   - An apply with nothing to change reports C(changed) as V(false) and stores no new applied
-    version.
-  - Devices are worked on in parallel (O(workers)), each bounded by O(timeout). One device
+    version, unless O(template) stored a new intended version for a device
+    (RV(results[].intended_stored)), which changed the store, so C(changed) is V(true).
+  - Diffs, as returned, shown with C(--diff) and stored, have the value of every secret
+    (passwords, secrets, SNMP communities and SNMPv3 keys, TACACS+ and RADIUS keys, OSPF,
+    BGP and NTP authentication keys, key-strings, pre-shared keys, wpa-psk) replaced by
+    C(<removed>); the line itself is kept. Stored backups stay exact, as a restore needs.
+  - Devices are worked on in parallel (O(workers)), each bounded by O(timeout); restoring a
+    backup has a budget of its own, O(restore_timeout). One device
     failing never loses the others' results. The task fails when any device failed or was
     rolled back, and RV(results) lists every device's outcome. Use C(ignore_errors) or the
     P(isp.network.config_deploy#role) role's failure percentage to go on.
@@ -37,6 +43,8 @@ description:
     commit is a plain one. RV(results[].commit) says which was used.
   - Device credentials are read from the store and decrypted with the secret key; no
     password is ever needed in the playbook.
+  - O(ignore) patterns are checked before anything is rendered, stored or pushed; a pattern
+    that is not a regular expression fails the task, naming it.
 author:
   - isp.network maintainers (@isp-network)
 extends_documentation_fragment:
@@ -48,7 +56,8 @@ attributes:
       writes nothing to the store.
   diff_mode:
     support: full
-    description: Shows each device's diff as NAPALM computed it on the device.
+    description: Shows each device's diff as NAPALM computed it on the device, secret values
+      masked.
 options:
   devices:
     description:
@@ -98,10 +107,22 @@ options:
     default: 10
   timeout:
     description:
-      - Seconds one device may take. A step that would start later fails the device (its
-        backup is restored), and every read from it waits at most this long.
+      - Seconds one device's apply may take, from opening the session to the confirm (backup,
+        load, compare, commit, verify and confirm). A step that would start later fails the
+        device (its backup is restored when the commit was sent), and every read from it
+        waits at most this long, so an apply ends within about this time plus one step.
+      - Restoring the backup is not counted here; O(restore_timeout) bounds it.
     type: int
     default: 60
+  restore_timeout:
+    description:
+      - Seconds the restore of a device's backup may take, after its apply failed once the
+        commit was sent. The restore opens a new session when the first was lost, and every
+        read in it waits at most this long.
+      - A device too slow for the apply is often still slow when its backup must go back, so
+        the restore gets more time; when not set, three times O(timeout) and at least V(60).
+    type: int
+    version_added: 0.1.0
   ignore:
     description:
       - Regular expressions of configuration lines that verification leaves out (lines the
@@ -167,7 +188,8 @@ results:
       description: Whether the device's configuration was changed.
       type: bool
     diff:
-      description: The device's diff of the candidate against its running configuration.
+      description: The device's diff of the candidate against its running configuration,
+        secret values replaced by C(<removed>).
       type: str
     error:
       description: Why the device failed or was rolled back, in one sentence; null otherwise.
@@ -186,15 +208,21 @@ results:
     commit:
       description: How the change was committed. V(confirm) with a revert timer (see
         RV(results[].confirm_timer)), V(plain) without one (O(confirm_timeout=0), or the
-        driver or device has no revert timer); null when nothing was committed.
+        driver or device has no revert timer); null when no commit was sent. A commit that
+        was sent and failed (a timeout during it) is reported too, with RV(results[].outcome)
+        saying how it ended.
       type: str
     confirm_timer:
       description: Seconds of the revert timer the commit started; null for a plain commit.
       type: int
+    intended_stored:
+      description: Whether this task stored a new intended version for the device
+        (O(template) only; an identical rendering is not stored again).
+      type: bool
   sample:
     - {device: core1, outcome: applied, changed: true, diff: "+ntp server 192.0.2.123",
        error: null, backup_version: 3, applied_version: 2, intended_version: 5,
-       commit: confirm, confirm_timer: 120}
+       commit: confirm, confirm_timer: 120, intended_stored: true}
 summary:
   description: How many devices ended in each outcome.
   returned: always
@@ -236,6 +264,7 @@ def main() -> None:
             "timeout": {"type": "int", "default": 60},
             "ignore": {"type": "list", "elements": "str", "default": []},
             "confirm_timeout": {"type": "int", "default": 120},
+            "restore_timeout": {"type": "int"},
         },
         supports_check_mode=True,
     )
@@ -261,12 +290,7 @@ def _apply(module) -> dict:
         module.fail_json(
             msg=f"give exactly one of config, template or intended: true (got {given or 'none'})"
         )
-    box = secret_box(module)
-    contents = _candidates(module)
-    requests = [
-        ApplyRequest(name, content=contents.get(name) if contents else None)
-        for name in params["devices"]
-    ]
+    # Checked before anything is rendered, stored or pushed.
     options = ApplyOptions(
         mode=params["mode"],
         check=module.check_mode,
@@ -274,17 +298,25 @@ def _apply(module) -> dict:
         workers=params["workers"],
         ignore=tuple(params["ignore"]),
         confirm_timeout=params["confirm_timeout"],
-    )
+        restore_timeout=params["restore_timeout"],
+    ).checked()
+    box = secret_box(module)
+    contents, stored = _candidates(module)
+    requests = [
+        ApplyRequest(name, content=contents.get(name) if contents else None)
+        for name in params["devices"]
+    ]
     outcomes = ConfigurationService.apply_configurations(
         requests, store_url=params["store_url"], box=box, options=options
     )
 
     summary = {word: sum(o.outcome == word for o in outcomes) for word in OUTCOMES}
     counted = ", ".join(f"{count} {word}" for word, count in summary.items() if count)
+    results = [{**o.to_dict(), "intended_stored": o.device in stored} for o in outcomes]
     result = {
-        "changed": any(o.changed or o.outcome == "would_change" for o in outcomes),
+        "changed": bool(stored) or any(o.changed or o.outcome == "would_change" for o in outcomes),
         "failed": bool(summary["failed"] or summary["rolled_back"]),
-        "results": [o.to_dict() for o in outcomes],
+        "results": results,
         "summary": summary,
         "msg": f"configuration {'checked on' if module.check_mode else 'applied to'} "
         f"{len(outcomes)} devices: {counted}",
@@ -295,9 +327,10 @@ def _apply(module) -> dict:
     return result
 
 
-def _candidates(module) -> dict:
+def _candidates(module) -> tuple[dict, set]:
     # With a template: render for every device (stored as intended unless in check mode)
     # and return the texts only in check mode; a real run applies the stored intended rows.
+    # Also returns the devices that got a new intended version: the store changed for them.
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
     )
@@ -307,11 +340,11 @@ def _candidates(module) -> dict:
 
     params = module.params
     if params["config"] is not None:
-        return dict.fromkeys(params["devices"], params["config"])
+        return dict.fromkeys(params["devices"], params["config"]), set()
     if not params["template"]:
-        return {}
+        return {}, set()
 
-    def render(session) -> dict:
+    def render(session) -> list:
         template = ConfigurationService.get_template(
             session, params["template"], params["template_version"]
         )
@@ -322,10 +355,13 @@ def _candidates(module) -> dict:
             common=params["variables"],
             store=not module.check_mode,
         )
-        return {config.device: config.content for config in generated}
+        return generated
 
-    rendered = run_transaction(render, params["store_url"], what="the store")
-    return rendered if module.check_mode else {}
+    generated = run_transaction(render, params["store_url"], what="the store")
+    stored = {config.device for config in generated if config.created}
+    if module.check_mode:
+        return {config.device: config.content for config in generated}, stored
+    return {}, stored
 
 
 if __name__ == "__main__":

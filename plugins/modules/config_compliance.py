@@ -13,7 +13,9 @@ description:
     reports it compliant, or the lines missing from the device and the extra lines it has.
   - Configurations are compared as blocks (C(interface X) and its indented lines) in any
     order; comments, volatile header lines and C(no shutdown) under interfaces are ignored.
-    Differences are paths such as C(interface Loopback0 > ip address 10.0.0.1 255.255.255.255).
+    Differences are paths such as C(interface Loopback0 > ip address 10.0.0.1 255.255.255.255),
+    with the value of every secret in them (passwords, communities, keys) replaced by
+    C(<removed>).
   - With O(refresh=true) (the default) the running configurations are read from the devices
     first, in parallel, and stored as C(running) configurations (once per distinct content);
     otherwise the newest stored O(against) configurations are used and no device is reached.
@@ -53,6 +55,8 @@ options:
     description:
       - Regular expressions of configuration lines to leave out of the comparison, for
         example C(^version ).
+      - Checked before any device is read; a pattern that is not a regular expression fails
+        the task, naming it.
     type: list
     elements: str
     default: []
@@ -155,12 +159,17 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
+        check_ignores,
+    )
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
     )
 
     params = module.params
     with failing_cleanly(module):
+        # Before any device is read: a bad pattern would otherwise fail after every read.
+        check_ignores(params["ignore"])
         outcomes = ConfigurationService.check_compliance_many(
             params["devices"],
             store_url=params["store_url"],

@@ -133,6 +133,29 @@ def test_the_demo_at_vvvv_shows_and_writes_no_secret(demo):
     )
 
 
+# A secret value as a device configuration holds it: a type-5/8/9 hash or a type-7 string.
+CONFIGURED_SECRET = re.compile(r"\b(?:secret|password) [0-9] (?!<removed>)\S+")
+
+
+def test_the_demo_shows_device_secret_lines_only_with_their_values_masked(demo):
+    # The compliance report lists each device's user and enable lines as extra lines, and
+    # the diffs may name them: their values are masked. Stored backups keep them exact.
+    shown = {
+        "stdout": demo.run.stdout,
+        str(demo.log): demo.log.read_text(),
+        **folder_sources(demo.folder, skip=[demo.folder / "lab", demo.store]),
+    }
+
+    assert "secret 9 <removed>" in demo.run.stdout
+    found = {
+        name: CONFIGURED_SECRET.findall(
+            text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        )
+        for name, text in shown.items()
+    }
+    assert {name: lines for name, lines in found.items() if lines} == {}
+
+
 def test_the_store_inventory_holds_no_credential_unless_asked(demo, tmp_path):
     plain = demo.folder / "demo.store.yml"
     env = demo.environment()

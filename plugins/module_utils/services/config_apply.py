@@ -4,11 +4,12 @@
 
 Back up the running configuration, load the candidate (merge or replace), compare, and in
 check mode stop there. Otherwise commit, then verify that the running configuration holds
-every intended line (merge) or equals the candidate (replace). Any failure once the backup
-is taken restores it: NAPALM's rollback in the same session, or, when the session is lost
-or the rollback did not bring the backup back, a replace with the backup in a new session;
-the restore is verified too. This module talks to the device only; recording the outcome
-in the store is ``config_record``'s job, so the device work can run in worker threads.
+every intended line (merge) or equals the candidate (replace); no step starts after the
+apply's timeout. Any failure once the commit was sent restores the backup: NAPALM's rollback
+in the same session, or, when the session is lost or the rollback did not bring the backup
+back, a replace with the backup in a new session with a budget of its own (a device too slow
+for the apply is often still slow); the restore is verified too. Diffs and errors have their
+secret values masked; the backup is kept exact. Recording the outcome is ``config_record``'s.
 
 Where the driver and the device support it, the commit is a commit-confirm (NAPALM's
 ``revert_in``): the device starts a timer that restores the configuration from before the
@@ -43,6 +44,9 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     compare_configs,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+    mask_secrets,
+)
 
 APPLIED = "applied"
 UNCHANGED = "unchanged"
@@ -54,22 +58,21 @@ MODES = ("merge", "replace")
 # turns it off. Whole minutes from 1 to 120 suit every driver (the ios driver's bounds).
 CONFIRM_TIMEOUT = 120
 CONFIRM_BOUNDS = (60, 7200)
+# The restore's own budget when none is given: three times the apply's timeout, and never
+# less than a minute, so that a device slow enough to fail the change can still be restored.
+RESTORE_FACTOR = 3
+RESTORE_FLOOR = 60.0
 
 _REJECTED_MERGE = re.compile(r"^(.+)\n\s*\^\s*\n% Invalid input", re.MULTILINE)
 _REJECTED_REPLACE = re.compile(r'Failed to apply command "([^"]+)"')
-_SECRET_VALUE = re.compile(
-    r"\b(secret|password|key-string|key|community)(\s+\d)?\s+\S+", re.IGNORECASE
-)
 
 
 def device_errors() -> tuple[type[BaseException], ...]:
     """Return what a NAPALM call raises when the device, the session or the change fails.
 
-    NAPALM's own exceptions (rejected candidate, merge or replace failure, closed
-    connection); netmiko's (read timeouts, a prompt never seen); paramiko's SSHException;
-    OSError and EOFError for a dropped socket; and ValueError, which netmiko raises when a
-    configuration prompt does not appear and NAPALM when a transfer is refused. Anything
-    else is a bug and is left to propagate.
+    NAPALM's, netmiko's (read timeouts, a prompt never seen), paramiko's SSHException,
+    OSError and EOFError (a dropped socket), and ValueError (netmiko: no configuration
+    prompt; NAPALM: a refused transfer). Anything else is a bug and propagates.
     """
     from napalm.base.exceptions import NapalmException
     from netmiko.exceptions import NetmikoBaseException
@@ -130,6 +133,8 @@ class Push:
     timeout: float = 60.0
     ignore: tuple[str, ...] = ()
     confirm_timeout: int = CONFIRM_TIMEOUT
+    # Seconds the restore of the backup may take, in a session of its own; None: the default.
+    restore_timeout: float | None = None
     # Called with the result so far (backup and diff) just before the commit, so that the
     # store knows of the change before the device does; an exception stops the apply.
     before_commit: Callable[[PushResult], None] | None = field(default=None, repr=False)
@@ -139,10 +144,20 @@ class Push:
         """Return the device name."""
         return self.target.device.name
 
+    @property
+    def restore_seconds(self) -> float:
+        """Return the restore's budget: ``restore_timeout``, or the default for ``timeout``."""
+        return self.restore_timeout or restore_budget(self.timeout)
+
+
+def restore_budget(timeout: float) -> float:
+    """Return the default seconds a restore may take after an apply bounded by ``timeout``."""
+    return max(RESTORE_FACTOR * timeout, RESTORE_FLOOR)
+
 
 @dataclass
 class PushResult:
-    """What happened on the device; never holds a secret beyond the configurations."""
+    """What happened on the device; the backup is exact, the diff and error are masked."""
 
     device: str
     outcome: str = FAILED
@@ -152,6 +167,8 @@ class PushResult:
     steps: list[str] = field(default_factory=list)
     # Seconds of the revert timer the commit started (commit-confirm); 0 for a plain commit.
     confirm_timer: int = 0
+    # Whether a commit was sent, whether or not it came back.
+    commit_sent: bool = False
 
     @property
     def changed(self) -> bool:
@@ -160,8 +177,9 @@ class PushResult:
 
     @property
     def commit(self) -> str | None:
-        """Return ``confirm`` (commit with a revert timer), ``plain``, or None (no commit)."""
-        if "commit" not in self.steps:
+        """Return ``confirm`` (a commit with a revert timer was sent), ``plain``, or None (no
+        commit was sent)."""
+        if not self.commit_sent:
             return None
         return "confirm" if self.confirm_timer else "plain"
 
@@ -201,7 +219,7 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
         else:
             driver.load_merge_candidate(config=job.candidate)
         step = "comparing"
-        result.diff = (driver.compare_config() or "").strip()
+        result.diff = mask_secrets((driver.compare_config() or "").strip())
         result.steps.append("compare")
         if not result.diff or job.check:
             driver.discard_config()
@@ -212,13 +230,15 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
             step = "recording the commit about to begin"
             job.before_commit(result)
         step = "committing"
-        result.confirm_timer = _commit(driver, job)
+        _commit(driver, job, result)
         result.steps.append("commit")
         step = "verifying"
+        _in_time(job, deadline, step)
         _verify(driver, job)
         result.steps.append("verify")
         if result.confirm_timer:
             step = "confirming"
+            _in_time(job, deadline, step)
             _confirm(driver, job, result.confirm_timer)
             result.steps.append("confirm")
         result.outcome = APPLIED
@@ -234,20 +254,22 @@ def _transaction(driver: Any, job: Push, result: PushResult, deadline: float) ->
     return not _restore_in_session(driver, job, result)
 
 
-def _commit(driver: Any, job: Push) -> int:
-    # Returns the seconds of the revert timer the commit started, 0 for a plain commit.
+def _commit(driver: Any, job: Push, result: PushResult) -> None:
+    # Notes the commit (and its timer) before sending it: one that fails half way, a read
+    # timing out, may have changed the device or started the timer all the same.
     from napalm.base.exceptions import CommitConfirmException
 
+    result.commit_sent = True
     if job.confirm_timeout:
+        result.confirm_timer = job.confirm_timeout
         try:
             driver.commit_config(revert_in=job.confirm_timeout)
-            return job.confirm_timeout
+            return
         except (CommitConfirmException, NotImplementedError):
             # The driver has no revert timer, or the device lacks what it needs (ios:
             # ``archive``); both are refused before anything changes.
-            pass
+            result.confirm_timer = 0
     driver.commit_config()
-    return 0
 
 
 def _confirm(driver: Any, job: Push, seconds: int) -> None:
@@ -258,17 +280,18 @@ def _confirm(driver: Any, job: Push, seconds: int) -> None:
     except CommitConfirmException as exc:
         raise DeviceError(
             f"device {job.name!r} had no change of this login left to confirm "
-            f"({_mask(str(exc).strip()[:160])}): its {seconds} s confirm timer expired first or "
-            "another login ended the change; raise confirm_timeout above the time "
+            f"({mask_secrets(str(exc).strip()[:160])}): its {seconds} s confirm timer expired "
+            "first or another login ended the change; raise confirm_timeout above the time "
             "verification takes"
         ) from exc
 
 
-def _in_time(job: Push, deadline: float, step: str) -> None:
+def _in_time(job: Push, deadline: float, step: str, option: str = "timeout") -> None:
     if time.monotonic() > deadline:
+        seconds = job.restore_seconds if option == "restore_timeout" else job.timeout
         raise ApplyTimeout(
-            f"device {job.name!r} took longer than {job.timeout:g} s before {step}; the "
-            "device is slow or overloaded: raise the timeout or try again later"
+            f"device {job.name!r} took longer than {seconds:g} s before {step}; the device "
+            f"is slow or overloaded: raise {option} or try again later"
         )
 
 
@@ -279,7 +302,7 @@ def _verify(driver: Any, job: Push) -> None:
         shown = (missing or extra)[0]
         what = "lacks" if missing else "has the extra line"
         raise DeviceError(
-            f"device {job.name!r} {what} {_mask(shown)!r} after the commit ({len(missing)} "
+            f"device {job.name!r} {what} {mask_secrets(shown)!r} after the commit ({len(missing)} "
             f"missing, {len(extra)} extra lines); the change did not take as intended"
         )
 
@@ -322,15 +345,21 @@ def _running_is(driver: Any, expected: str | None) -> bool:
 
 
 def _restore_in_new_session(job: Push, result: PushResult) -> None:
+    # The restore has a budget of its own: the device may still be as slow as it was when
+    # the change failed, and an unrestored device is worse than a late task.
     first = (result.error or "the change failed").rstrip(".")
+    seconds = job.restore_seconds
+    deadline = time.monotonic() + seconds
     try:
-        with job.target.open(job.timeout) as driver:
+        with job.target.open(seconds) as driver:
             if result.confirm_timer and driver.has_pending_commit():
                 # Revert first: the driver refuses a commit while a change is pending, and
                 # the timer would otherwise undo the restore when it expires.
                 driver.rollback()
                 result.steps.append("revert")
+            _in_time(job, deadline, "restoring the backup", "restore_timeout")
             driver.load_replace_candidate(config=result.backup)
+            _in_time(job, deadline, "committing the backup", "restore_timeout")
             driver.commit_config()
             result.steps.append("restore")
             if _running_is(driver, result.backup):
@@ -358,8 +387,8 @@ def reason(exc: BaseException, device: str, step: str) -> str:
     rejected = _REJECTED_REPLACE.search(text) or _REJECTED_MERGE.search(text)
     if rejected:
         return (
-            f"device {device!r} rejected the line {_mask(rejected.group(1).strip())!r} while "
-            f"{step}; fix the configuration"
+            f"device {device!r} rejected the line {mask_secrets(rejected.group(1).strip())!r} "
+            f"while {step}; fix the configuration"
         )
     if isinstance(exc, IspNetworkError):
         return text
@@ -368,10 +397,6 @@ def reason(exc: BaseException, device: str, step: str) -> str:
             f"the session to device {device!r} was lost while {step} "
             f"({type(exc).__name__}); check that the device is up and answering"
         )
-    first = _mask(text.strip().splitlines()[0]) if text.strip() else ""
+    first = mask_secrets(text.strip().splitlines()[0]) if text.strip() else ""
     detail = f": {first[:160]}" if first else ""
     return f"device {device!r} failed while {step} ({type(exc).__name__}{detail})"
-
-
-def _mask(line: str) -> str:
-    return _SECRET_VALUE.sub(lambda found: f"{found.group(1)} *****", line)

@@ -21,11 +21,14 @@ from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import (
     DeviceError,
+    IspNetworkError,
     NotFoundError,
     ValidationError,
 )
 from ansible_collections.isp.network.plugins.module_utils.services import config_store
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
+    FAILED,
+    PushResult,
     Target,
     device_errors,
     push,
@@ -63,8 +66,9 @@ def apply_many(
 ) -> list[ApplyOutcome]:
     """Apply each request to its device in parallel; return the outcomes in request order.
 
-    A device that cannot be prepared (unknown, nothing intended) or whose apply fails gets
-    a ``failed`` outcome; the others go on. Raises ValidationError for bad options or a
+    A device that cannot be prepared (unknown, nothing intended), whose apply fails, or
+    whose outcome cannot be stored (deleted meanwhile, a busy store) gets a ``failed``
+    outcome; the others go on. Raises ValidationError for bad options or a
     device listed twice, SecretKeyError when credentials cannot be decrypted.
     """
     options.checked()
@@ -87,15 +91,44 @@ def apply_many(
         for item in prepared.values():
             item.push.before_commit = _journal(item, store_url, options.actor)
 
-    def finish(item: Prepared, result: Any) -> None:
-        outcomes[item.push.name] = run_transaction(
-            lambda session: record(session, item, result, options.actor),
-            store_url,
-            what=f"the configuration of device {item.push.name!r}",
-        )
+    def finish(item: Prepared, result: PushResult) -> None:
+        try:
+            outcomes[item.push.name] = run_transaction(
+                lambda session: record(session, item, result, options.actor),
+                store_url,
+                what=f"the configuration of device {item.push.name!r}",
+            )
+        except IspNetworkError as exc:
+            outcomes[item.push.name] = _unrecorded(item, result, exc)
 
     in_parallel(list(prepared.values()), lambda item: push(item.push), finish, options.workers)
     return [outcomes[request.device] for request in requests]
+
+
+def _unrecorded(item: Prepared, result: PushResult, exc: IspNetworkError) -> ApplyOutcome:
+    # The device's own result stands in the message; the store does not know it, so the
+    # outcome is failed. A journal row written before the commit stays in_progress, and
+    # the next apply to the device settles it by what the device then runs.
+    then = (
+        "the next apply to it records what it runs"
+        if item.attempt_id is not None
+        else "check the device and apply again"
+    )
+    error = (
+        f"device {item.push.name!r} ended {result.outcome} but its outcome could not be "
+        f"stored ({str(exc).rstrip('.')}); {then}"
+    )
+    if result.error:
+        error = f"{result.error.rstrip('.')}; {error}"
+    return ApplyOutcome(
+        result.device,
+        FAILED,
+        result.diff,
+        error,
+        config_version=item.config_version,
+        commit=result.commit,
+        confirm_timer=result.confirm_timer or None,
+    )
 
 
 def _journal(item: Prepared, store_url: str | None, actor: str | None) -> Callable[[Any], None]:

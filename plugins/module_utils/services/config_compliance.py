@@ -6,7 +6,8 @@ IOS-style configurations are compared as trees of blocks (``interface X`` and it
 lines), in any order. Comments and ``!`` lines, the volatile header lines IOS prints, the
 ``end`` line, and the delimiters of banners are noise and are ignored; ``no shutdown`` under
 an interface is IOS's default and is not shown by a running configuration, so it is ignored
-too. A difference is reported as its path: ``interface Loopback0 > ip address ...``.
+too. A difference is reported as its path: ``interface Loopback0 > ip address ...``, with
+any secret value in it masked (``config_secrets``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from sqlmodel import Session
 
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services import config_store
+from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+    mask_secrets,
+)
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import ConfigKind
 
 PATH_SEPARATOR = " > "
@@ -68,7 +72,7 @@ def parse_config(text: str, ignore: Iterable[str] = ()) -> Block:
 
     Raises ValidationError when an ``ignore`` entry is not a regular expression.
     """
-    skip = _compile_ignores(ignore)
+    skip = check_ignores(ignore)
     root = Block()
     stack: list[tuple[int, Block]] = [(-1, root)]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n")
@@ -99,7 +103,8 @@ def parse_config(text: str, ignore: Iterable[str] = ()) -> Block:
     return root
 
 
-def _compile_ignores(ignore: Iterable[str]) -> list[re.Pattern[str]]:
+def check_ignores(ignore: Iterable[str]) -> list[re.Pattern[str]]:
+    """Return the ``ignore`` patterns compiled; raise ValidationError naming a bad one."""
     patterns = []
     for pattern in ignore:
         try:
@@ -134,7 +139,10 @@ def _drop_defaults(root: Block) -> None:
 
 
 def compare_configs(intended: str, running: str, ignore: Iterable[str] = ()) -> ComplianceReport:
-    """Return what ``running`` lacks (missing) and has beyond (extra) ``intended``."""
+    """Return what ``running`` lacks (missing) and has beyond (extra) ``intended``.
+
+    The lines reported have their secret values masked.
+    """
     ignore = list(ignore)
     missing: list[str] = []
     extra: list[str] = []
@@ -157,7 +165,7 @@ def _compare(
 
 
 def _collect(block: Block, path: list[str], into: list[str]) -> None:
-    into.append(PATH_SEPARATOR.join(path))
+    into.append(mask_secrets(PATH_SEPARATOR.join(path)))
     for key, child in block.children.items():
         _collect(child, [*path, key], into)
 

@@ -41,6 +41,9 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
     PushResult,
     Target,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
+    check_ignores,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_journal import settle
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import sha256
 from ansible_collections.isp.network.plugins.module_utils.services.devices import DeviceService
@@ -71,8 +74,9 @@ class ApplyRequest:
 
 @dataclass
 class ApplyOptions:
-    """How applies run: load mode, check mode, bounds, lines verification ignores, and the
-    commit-confirm timer (seconds; 0 commits without one)."""
+    """How applies run: load mode, check mode, bounds, lines verification ignores, the
+    commit-confirm timer (seconds; 0 commits without one), and the restore's own budget
+    (seconds; None: three times ``timeout``, at least 60)."""
 
     mode: str = "merge"
     check: bool = False
@@ -81,15 +85,26 @@ class ApplyOptions:
     ignore: tuple[str, ...] = ()
     actor: str | None = None
     confirm_timeout: int = CONFIRM_TIMEOUT
+    restore_timeout: float | None = None
 
     def checked(self) -> ApplyOptions:
-        """Return the options, or raise ValidationError naming the bad one."""
+        """Return the options, or raise ValidationError naming the bad one.
+
+        Runs before any device is touched: a bad ``ignore`` pattern would otherwise be found
+        only when verifying, after the commit, and revert every device.
+        """
         if self.mode not in MODES:
             raise ValidationError(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
         if self.timeout <= 0 or self.workers < 1:
             raise ValidationError(
                 f"timeout {self.timeout:g} and workers {self.workers} must be positive"
             )
+        if self.restore_timeout is not None and self.restore_timeout <= 0:
+            raise ValidationError(
+                f"restore_timeout {self.restore_timeout:g} must be positive; leave it unset "
+                "for three times timeout, at least 60 seconds"
+            )
+        check_ignores(self.ignore)
         low, high = CONFIRM_BOUNDS
         seconds = self.confirm_timeout
         if seconds and (seconds % 60 or not low <= seconds <= high):
@@ -199,6 +214,7 @@ def prepare(session: Session, request: ApplyRequest, box: Any, options: ApplyOpt
         timeout=options.timeout,
         ignore=tuple(options.ignore),
         confirm_timeout=options.confirm_timeout,
+        restore_timeout=options.restore_timeout,
     )
     return Prepared(
         job,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
+from contextlib import contextmanager
 
 import pytest
 
 from ansible_collections.isp.network.plugins.module_utils.services.audit import AuditService
+from ansible_collections.isp.network.plugins.module_utils.services.config_apply import Target
 from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
     ConfigurationService as Config,
 )
@@ -80,6 +82,19 @@ FAILURES = [
         {"devices": ["r1"], "config": "x\n", "confirm_timeout": 7260},
         "confirm_timeout 7260 is not whole minutes from 60 to 7200 seconds; give one such as "
         "120, or 0 to commit without a revert timer",
+    ),
+    (
+        {"devices": ["r1"], "config": "x\n", "ignore": ["^ok$", "(unclosed"]},
+        "ignore pattern '(unclosed' is not a regular expression; fix it",
+    ),
+    (
+        {"devices": ["r1"], "template": "missing", "ignore": ["(unclosed"]},
+        "ignore pattern '(unclosed' is not a regular expression; fix it",
+    ),
+    (
+        {"devices": ["r1"], "config": "x\n", "restore_timeout": 0},
+        "restore_timeout 0 must be positive; leave it unset for three times timeout, at least "
+        "60 seconds",
     ),
 ]
 
@@ -190,3 +205,123 @@ def test_compliance_fails_for_a_device_it_cannot_check(store):
         (None, [], [])
     ] * 2
     assert result["msg"] == "0 of 2 devices are compliant; 2 could not be checked"
+
+
+def test_compliance_checks_its_ignore_patterns_before_reading_any_device(store, monkeypatch):
+    store_config(store, "r2", "hostname r2\n")
+    monkeypatch.setattr(Target, "open", lambda *_: pytest.fail("a device was read"))
+
+    result = run_module(
+        "config_compliance", {"devices": ["r2"], "ignore": ["[bad"]}, expect_failure=True
+    )
+
+    assert result["msg"] == "ignore pattern '[bad' is not a regular expression; fix it"
+    with session_scope(store) as session:
+        device = DeviceService.get_device_by_name(session, "r2")
+        assert Config.get_configuration_history(session, device.id, kind="running") == []
+
+
+RUNNING = (
+    "hostname r1\nusername netops privilege 15 secret 9 $9$4ff38fQx\n"
+    "enable secret 9 $9$b406b5Zz\nsnmp-server community Publ1cRO RO\n"
+)
+
+
+class FakeDevice:
+    """A NAPALM-shaped device that commits what it is given and diffs like IOS."""
+
+    def __init__(self, state: dict) -> None:
+        self.state = state
+        self.candidate = ""
+
+    def get_config(self, retrieve: str = "running") -> dict:
+        return {"running": self.state["running"], "startup": "", "candidate": ""}
+
+    def load_merge_candidate(self, config: str) -> None:
+        self.candidate = config
+
+    def compare_config(self) -> str:
+        new = [line for line in self.candidate.splitlines() if line not in self.state["running"]]
+        # What a replace of the whole configuration shows: the old secrets go.
+        return "\n".join([f"+{line}" for line in new] + [f"-{RUNNING.splitlines()[1]}"] * bool(new))
+
+    def discard_config(self) -> None:
+        self.candidate = ""
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        if revert_in is not None:
+            raise NotImplementedError("no commit-confirm")
+        self.state["running"] += self.candidate
+
+
+@pytest.fixture
+def device_up(monkeypatch) -> dict:
+    """Every device answers as one FakeDevice running RUNNING; returns its state."""
+    state = {"running": RUNNING}
+
+    @contextmanager
+    def opened(_target, _timeout):
+        yield FakeDevice(state)
+
+    monkeypatch.setattr(Target, "open", opened)
+    return state
+
+
+SECRETS = ("$9$4ff38f", "$9$b406b5", "hunter2", "Publ1cRO")
+
+
+def test_diffs_shown_returned_and_stored_never_hold_a_secret(store, device_up):
+    args = {"devices": ["r1"], "config": "username admin secret 0 hunter2\n"}
+
+    checked = run_module("config_apply", args, check_mode=True, diff=True)
+    applied = run_module("config_apply", args, diff=True)
+
+    for result in (checked, applied):
+        shown = json.dumps(result)
+        assert not [secret for secret in SECRETS if secret in shown]
+        assert result["diff"]["prepared"] == (
+            "--- r1\n+username admin secret 0 <removed>\n"
+            "-username netops privilege 15 secret 9 <removed>\n"
+        )
+    with session_scope(store) as session:
+        device = DeviceService.get_device_by_name(session, "r1")
+        [attempt] = Config.get_configuration_history(session, device.id, kind="applied")
+        [backup] = Config.get_configuration_history(session, device.id, kind="backup")
+        assert attempt.diff == applied["results"][0]["diff"]
+        # A restore pushes the backup back: it stays exact.
+        assert backup.content == RUNNING
+
+
+TEMPLATE = {
+    "name": "ntp",
+    "version": "1.0.0",
+    "content": "ntp server {{ ntp }}\n",
+    "variables": {"ntp": {"type": "ipv4", "required": True}},
+}
+
+
+def test_a_new_intended_version_is_a_change_even_when_the_device_has_it(store, device_up):
+    run_module("config_template", TEMPLATE)
+    device_up["running"] += "ntp server 192.0.2.1\n"
+    args = {"devices": ["r1"], "template": "ntp", "variables": {"ntp": "192.0.2.1"}}
+
+    first = run_module("config_apply", args)
+    second = run_module("config_apply", args)
+
+    assert (first["changed"], first["results"][0]["outcome"]) == (True, "unchanged")
+    assert first["results"][0]["intended_stored"] is True
+    assert (second["changed"], second["results"][0]["intended_stored"]) == (False, False)
+
+
+def test_a_template_variable_that_fails_validation_fails_before_any_device(store, device_up):
+    run_module("config_template", TEMPLATE)
+    args = {"devices": ["r1", "r2"], "template": "ntp", "variables": {"ntp": "not-an-ip"}}
+
+    result = run_module("config_apply", args, expect_failure=True)
+
+    assert result["msg"].startswith("device 'r1': ")
+    assert "not-an-ip" in result["msg"] and "results" not in result
+    assert device_up["running"] == RUNNING
+    with session_scope(store) as session:
+        device = DeviceService.get_device_by_name(session, "r1")
+        assert Config.get_configuration_history(session, device.id, kind="intended") == []

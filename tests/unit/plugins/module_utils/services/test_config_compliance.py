@@ -154,3 +154,19 @@ def test_compliance_of_stored_configurations(session):
     assert "ntp server 192.0.2.123" in backup.missing
     with pytest.raises(ValidationError, match="against a running or backup configuration"):
         Config.check_compliance(session, device.id, against="applied")
+
+
+def test_missing_and_extra_lines_show_no_secret_value():
+    intended = "tacacs server T1\n key 7 0832495D1A\nsnmp-server community Publ1c RO\n"
+    running = "tacacs server T1\n key 7 07345F1B2C\nusername ops secret 9 $9$abc\n"
+
+    report = compare_configs(intended, running)
+
+    assert report.missing == [
+        "tacacs server T1 > key 7 <removed>",
+        "snmp-server community <removed> RO",
+    ]
+    assert report.extra == [
+        "tacacs server T1 > key 7 <removed>",
+        "username ops secret 9 <removed>",
+    ]

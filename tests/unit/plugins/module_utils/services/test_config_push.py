@@ -9,13 +9,18 @@ from types import SimpleNamespace
 import pytest
 from napalm.base.exceptions import CommitConfirmException, MergeConfigException
 
-from ansible_collections.isp.network.plugins.module_utils.errors import BusyError
+from ansible_collections.isp.network.plugins.module_utils.errors import BusyError, ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services import config_apply
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
     Push,
     Target,
     push,
     reason,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_bulk import apply_many
+from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
+    ApplyOptions,
+    ApplyRequest,
 )
 
 BACKUP = "hostname r1\nntp server 192.0.2.1\n"
@@ -202,7 +207,7 @@ def test_a_journal_that_cannot_be_written_discards_the_candidate(lab_device):
                 "Configuration merge failed; automatic rollback attempted:\n"
                 "username admin secret 0 hunter2\n ^\n% Invalid input detected at '^' marker."
             ),
-            "device 'r1' rejected the line 'username admin secret *****' while committing; "
+            "device 'r1' rejected the line 'username admin secret 0 <removed>' while committing; "
             "fix the configuration",
         ),
         (
@@ -297,3 +302,101 @@ def test_a_change_the_timer_reverted_before_the_confirm_says_so(lab_device):
         "confirm timer expired first or another login ended the change; raise confirm_timeout "
         "above the time verification takes"
     )
+
+
+def test_the_diff_is_masked_and_the_backup_kept_exact(lab_device):
+    state, _, _ = lab_device
+    state["running"] = BACKUP + "enable secret 9 $9$b406b5\n"
+
+    result = push(job("username admin secret 0 hunter2\n", check=True))
+
+    assert result.diff == "+username admin secret 0 <removed>"
+    assert result.backup == BACKUP + "enable secret 9 $9$b406b5\n"
+
+
+def test_a_commit_that_timed_out_is_reported_as_sent(lab_device):
+    _, _, scripts = lab_device
+    lost = {"commit_raises": EOFError(), "rollback_raises": OSError("closed")}
+    scripts.extend([lost, {"commit_raises": EOFError()}])
+
+    result = push(job())
+
+    assert (result.outcome, result.commit, result.commit_sent) == ("failed", "plain", True)
+
+
+def test_a_timed_commit_that_failed_half_way_is_reverted_before_the_restore(lab_device):
+    state, opened, scripts = lab_device
+    lost = {"timer": True, "commit_raises": EOFError(), "rollback_raises": OSError("closed")}
+    scripts.append(lost)
+
+    result = push(job())
+
+    assert (result.outcome, result.commit, result.confirm_timer) == ("rolled_back", "confirm", 120)
+    assert opened[1].calls[:3] == ["rollback", "load_replace", "commit"]
+    assert (state["running"], "pending" in state) == (BACKUP, False)
+
+
+def test_the_restore_has_its_own_longer_budget(lab_device, monkeypatch):
+    _, _, scripts = lab_device
+    scripts.append({"commit_raises": EOFError(), "rollback_raises": OSError("closed")})
+    scripted = Target.open
+    budgets: list[float] = []
+
+    def open_recorded(self, timeout):
+        budgets.append(timeout)
+        return scripted(self, timeout)
+
+    monkeypatch.setattr(Target, "open", open_recorded)
+
+    default = push(job(timeout=2))
+    scripts.append({"commit_raises": EOFError(), "rollback_raises": OSError("closed")})
+    given = push(job(timeout=30, restore_timeout=200))
+    scripts.append({"commit_raises": EOFError(), "rollback_raises": OSError("closed")})
+    tripled = push(job(timeout=30))
+
+    assert [default.outcome, given.outcome, tripled.outcome] == ["rolled_back"] * 3
+    assert budgets == [2, 60, 30, 200, 30, 90]
+
+
+def test_time_running_out_after_the_commit_restores_the_backup(lab_device, monkeypatch):
+    state, opened, _ = lab_device
+    # The deadline, the checks before loading and committing, then before verifying.
+    clock = iter([0.0, 0.0, 0.0, 100.0])
+    monkeypatch.setattr(config_apply.time, "monotonic", lambda: next(clock, 100.0))
+
+    result = push(job(timeout=10))
+
+    assert result.outcome == "rolled_back"
+    assert result.error.startswith("device 'r1' took longer than 10 s before verifying")
+    assert "rollback" in opened[0].calls and state["running"] == BACKUP
+
+
+def test_a_restore_out_of_time_says_which_budget_to_raise(lab_device, monkeypatch):
+    _, _, scripts = lab_device
+    scripts.append({"commit_raises": EOFError(), "rollback_raises": OSError("closed")})
+    # The apply's deadline and checks, then the restore's deadline and its first check.
+    clock = iter([0.0, 0.0, 0.0, 0.0, 100.0])
+    monkeypatch.setattr(config_apply.time, "monotonic", lambda: next(clock, 100.0))
+
+    result = push(job(timeout=10, restore_timeout=20))
+
+    assert result.outcome == "failed"
+    assert (
+        "restoring the backup failed too (device 'r1' took longer than 20 s before restoring "
+        "the backup; the device is slow or overloaded: raise restore_timeout or try again later)"
+    ) in result.error
+
+
+def test_a_bad_ignore_pattern_fails_before_any_device_is_touched(lab_device):
+    _, opened, _ = lab_device
+
+    with pytest.raises(ValidationError) as raised:
+        apply_many(
+            [ApplyRequest("r1", "ntp server 192.0.2.1\n")],
+            store_url="sqlite://",
+            box=None,
+            options=ApplyOptions(ignore=("^ntp ", "(bad")),
+        )
+
+    assert str(raised.value) == "ignore pattern '(bad' is not a regular expression; fix it"
+    assert opened == []
