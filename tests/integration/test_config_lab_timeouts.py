@@ -31,7 +31,7 @@ from ansible_collections.isp.network.plugins.module_utils.store.engine import se
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import ConfigKind
 from lab import start_lab
 from lab.topology import build
-from tests.integration.test_config_lab import running_of, store_of
+from tests.integration.config_lab import running_of, store_of
 
 pytestmark = pytest.mark.lab
 
@@ -48,7 +48,7 @@ NETWORK = {
 }
 # Seconds a read may wait in the apply, and the latency that makes every read miss it.
 TIMEOUT = 2
-LATENCY = 2.5
+LATENCY = 2.3
 CHANGE = "ntp server 192.0.2.231\nlogging host 192.0.2.71\n"
 
 
@@ -140,7 +140,7 @@ def test_a_device_slow_from_the_commit_on_is_restored_within_the_restore_budget(
     before = running_of(lab, "slow1")
     slow_from_commit(monkeypatch, lab, "slow1")
 
-    # Every read waits 2 s in the apply, 120 s in the restore: some 15 commands of 2.5 s.
+    # Every read waits 2 s in the apply, 120 s in the restore: some 15 commands of 2.3 s.
     outcome, seconds = apply(world, "slow1", restore_timeout=120)
 
     # The commit sent was a commit-confirm (its first command, which looks for ``archive``,
