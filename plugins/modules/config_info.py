@@ -233,7 +233,9 @@ configuration:
     diff: null
     error: null
 config_diff:
-  description: The unified diff from O(compare_to) to O(version); empty when they are equal.
+  description:
+    - The unified diff from O(compare_to) to O(version); empty when they are equal.
+    - Secret values (passwords, keys, communities) are replaced by C(<removed>).
   returned: when O(compare_to) is given
   type: str
   sample: "--- core1 intended v3\n+++ core1 intended v4\n@@ -1 +1 @@\n-hostname c1\n+hostname r1\n"

@@ -179,6 +179,9 @@ def main() -> None:
 def _render(module, session) -> dict:
     from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
     from ansible_collections.isp.network.plugins.module_utils.services import config_templates
+    from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+        mask_secrets,
+    )
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
     )
@@ -225,8 +228,9 @@ def _render(module, session) -> dict:
             {
                 "before_header": f"{config.device} intended (before)",
                 "after_header": f"{config.device} intended v{config.version}",
-                "before": before.get(config.device, ""),
-                "after": config.content,
+                # What a template puts in (an enable secret, a community) is masked here too.
+                "before": mask_secrets(before.get(config.device, "")),
+                "after": mask_secrets(config.content),
             }
             for config in generated
             if config.created

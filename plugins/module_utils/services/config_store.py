@@ -22,6 +22,9 @@ from ansible_collections.isp.network.plugins.module_utils.services.audit import 
     AuditService,
     current_actor,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+    mask_secrets,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_templates import sha256
 from ansible_collections.isp.network.plugins.module_utils.store.models.base import utcnow
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import (
@@ -247,14 +250,16 @@ def get_configuration(
 
 
 def diff_texts(before: str, after: str, before_label: str, after_label: str) -> str:
-    """Return the unified diff that turns ``before`` into ``after`` ("" when equal)."""
+    """Return the unified diff that turns ``before`` into ``after`` ("" when equal), with the
+    secret values of its lines masked (``config_secrets``).
+    """
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
         fromfile=before_label,
         tofile=after_label,
     )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return mask_secrets("".join(line if line.endswith("\n") else line + "\n" for line in lines))
 
 
 def describe(config: DeviceConfiguration, device_name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import select
 
 from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
     ConfigurationService,
@@ -79,6 +80,20 @@ def test_diff_between_two_versions_and_across_kinds(store):
     )
     # "diff" is the task's own diff to Ansible, shown only for a change; it is not returned.
     assert "diff" not in diff and "diff" not in same
+
+
+def test_a_diff_between_versions_masks_secret_values(store):
+    with session_scope(store) as session:
+        device = session.exec(select(Device).where(Device.name == "r1")).one()
+        for secret in ("0 first-S3cret", "0 second-S3cret"):
+            ConfigurationService.create_device_configuration(
+                session, device.id, f"hostname b\nenable secret {secret}\n"
+            )
+
+    result = run_module("config_info", {"device": "r1", "version": "4", "compare_to": 3})
+
+    assert "-enable secret 0 <removed>\n+enable secret 0 <removed>\n" in result["config_diff"]
+    assert "S3cret" not in str(result)
 
 
 @pytest.mark.parametrize("compare_to", ["latest", 2, "2"])

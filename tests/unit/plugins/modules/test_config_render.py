@@ -82,6 +82,26 @@ def test_check_mode_and_diff(store):
     assert [c["version"] for c in after["configs"]] == [2]
 
 
+def test_diff_masks_the_secret_values_a_template_puts_in(store):
+    run_module(
+        "config_template",
+        {
+            "name": "aaa",
+            "version": "1.0.0",
+            "content": "enable secret 0 {{ enable_secret }}\n",
+            "variables": {"enable_secret": "string"},
+        },
+    )
+    devices = [{"name": "r1", "variables": {"enable_secret": "Very-S3cret"}}]
+
+    result = run_module(
+        "config_render", {"template": "aaa", "devices": devices, "store": True}, diff=True
+    )
+
+    assert result["diff"][0]["after"] == "enable secret 0 <removed>\n"
+    assert result["configs"][0]["content"] == "enable secret 0 Very-S3cret\n"
+
+
 def test_device_variables_win_over_shared_ones(store):
     result = run_module(
         "config_render",
