@@ -69,8 +69,15 @@ options:
   config:
     description:
       - Configuration text to apply to every device in O(devices).
-      - Give exactly one of O(config), O(template) and O(intended=true).
+      - Give exactly one of O(config), O(configs), O(template) and O(intended=true).
     type: str
+  configs:
+    description:
+      - Configuration text per device, a mapping of device name to text, for devices that
+        each take their own text (the renderings of M(isp.network.config_render), say).
+      - Every device in O(devices) needs an entry, and every entry a device in O(devices).
+    type: dict
+    version_added: 1.0.0
   template:
     description:
       - Name of a stored template to render for every device with O(variables).
@@ -255,6 +262,7 @@ def main() -> None:
                 "aliases": ["device"],
             },
             "config": {"type": "str"},
+            "configs": {"type": "dict"},
             "template": {"type": "str"},
             "template_version": {"type": "str"},
             "variables": {"type": "dict", "default": {}},
@@ -285,10 +293,11 @@ def _apply(module) -> dict:
     )
 
     params = module.params
-    given = [name for name in ("config", "template", "intended") if params[name]]
+    given = [name for name in ("config", "configs", "template", "intended") if params[name]]
     if len(given) != 1:
         module.fail_json(
-            msg=f"give exactly one of config, template or intended: true (got {given or 'none'})"
+            msg="give exactly one of config, configs, template or intended: true "
+            f"(got {given or 'none'})"
         )
     # Checked before anything is rendered, stored or pushed.
     options = ApplyOptions(
@@ -341,6 +350,8 @@ def _candidates(module) -> tuple[dict, set]:
     params = module.params
     if params["config"] is not None:
         return dict.fromkeys(params["devices"], params["config"]), set()
+    if params["configs"]:
+        return _per_device(params["devices"], params["configs"]), set()
     if not params["template"]:
         return {}, set()
 
@@ -362,6 +373,30 @@ def _candidates(module) -> tuple[dict, set]:
     if module.check_mode:
         return {config.device: config.content for config in generated}, stored
     return {}, stored
+
+
+def _per_device(devices: list, configs: dict) -> dict:
+    # Each device's own text: one for every device listed, and none for a device not listed.
+    from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
+
+    missing = [name for name in devices if name not in configs]
+    if missing:
+        raise ValidationError(
+            f"configs has no text for devices {missing}; give each device in devices an entry"
+        )
+    extra = sorted(str(name) for name in configs if name not in devices)
+    if extra:
+        raise ValidationError(
+            f"configs names devices {extra} that are not in devices; add them to devices or "
+            "remove their entries"
+        )
+    wrong = sorted(name for name in devices if not isinstance(configs[name], str))
+    if wrong:
+        raise ValidationError(
+            f"configs gives devices {wrong} something other than text; give each a "
+            "configuration as a string"
+        )
+    return {name: configs[name] for name in devices}
 
 
 if __name__ == "__main__":

@@ -56,10 +56,28 @@ def store_config(url: str, name: str, content: str, kind: str = "intended") -> N
 
 # args, the sentence fail_json gives
 FAILURES = [
-    ({"devices": ["r1"]}, "give exactly one of config, template or intended: true (got none)"),
+    (
+        {"devices": ["r1"]},
+        "give exactly one of config, configs, template or intended: true (got none)",
+    ),
     (
         {"devices": ["r1"], "config": "x\n", "intended": True},
-        "give exactly one of config, template or intended: true (got ['config', 'intended'])",
+        "give exactly one of config, configs, template or intended: true "
+        "(got ['config', 'intended'])",
+    ),
+    (
+        {"devices": ["r1", "r2"], "configs": {"r1": "x\n"}},
+        "configs has no text for devices ['r2']; give each device in devices an entry",
+    ),
+    (
+        {"devices": ["r1"], "configs": {"r1": "x\n", "r9": "y\n"}},
+        "configs names devices ['r9'] that are not in devices; add them to devices or remove "
+        "their entries",
+    ),
+    (
+        {"devices": ["r1"], "configs": {"r1": ["x"]}},
+        "configs gives devices ['r1'] something other than text; give each a configuration as "
+        "a string",
     ),
     (
         {"devices": ["r1", "r1"], "config": "x\n"},
@@ -325,3 +343,20 @@ def test_a_template_variable_that_fails_validation_fails_before_any_device(store
     with session_scope(store) as session:
         device = DeviceService.get_device_by_name(session, "r1")
         assert Config.get_configuration_history(session, device.id, kind="intended") == []
+
+
+def test_configs_gives_each_device_its_own_text(store, device_up):
+    configs = {"r1": "ntp server 192.0.2.11\n", "r2": "ntp server 192.0.2.12\n"}
+
+    result = run_module(
+        "config_apply", {"devices": ["r1", "r2"], "configs": configs}, check_mode=True
+    )
+
+    assert [(r["device"], r["outcome"]) for r in result["results"]] == [
+        ("r1", "would_change"),
+        ("r2", "would_change"),
+    ]
+    assert "+ntp server 192.0.2.11" in result["results"][0]["diff"]
+    assert "+ntp server 192.0.2.12" in result["results"][1]["diff"]
+    assert "192.0.2.12" not in result["results"][0]["diff"]
+    assert device_up["running"] == RUNNING
