@@ -42,10 +42,7 @@ _KINDS = {
 
 def kind_of(value: object) -> str:
     """Return what ``value`` is in the words of YAML and JSON: "an integer", "a list", ..."""
-    for kind, words in _KINDS.items():
-        if type(value) is kind:
-            return words
-    return f"a {type(value).__name__}"
+    return _KINDS.get(type(value)) or f"a {type(value).__name__}"
 
 
 def _shorten(match: re.Match[str]) -> str:

@@ -239,7 +239,7 @@ def _present(module, session) -> dict:
 
     params = module.params
     meta = {key: params[key] for key in ("name", "version", "variables", *_META)}
-    if params["src"] and Path(params["src"]).expanduser().is_dir():
+    if params["src"] and Path(params["src"]).is_dir():
         return _folder(module, session)
     if params["src"]:
         spec = config_template_files.spec_from_file(params["src"], **meta)

@@ -23,9 +23,6 @@ SIDECAR_SUFFIXES = (".yml", ".yaml")
 SIDECAR_KEYS = ("name", "version", "device_type", "platform", "description", "variables")
 TEMPLATE_SUFFIX = ".j2"
 
-# Where a file came from: its path (within its git checkout, or absolute) and the commit.
-Origin = tuple[str, str | None]
-
 
 def spec_from_file(path: str | Path, **overrides: Any) -> TemplateSpec:
     """Return a TemplateSpec read from a template file, its sidecar YAML and its git checkout.
@@ -66,7 +63,11 @@ def specs_from_folder(path: str | Path) -> list[TemplateSpec]:
     return [_spec(file, str(file), origins[file], {}) for file in files]
 
 
-def _spec(source: Path, shown: str, origin: Origin, overrides: dict[str, Any]) -> TemplateSpec:
+def _spec(
+    source: Path, shown: str, origin: tuple[str, str | None], overrides: dict[str, Any]
+) -> TemplateSpec:
+    # ``origin``: where the file came from, its path (within its git checkout, or absolute)
+    # and the commit.
     try:
         content = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -161,7 +162,7 @@ def _checkout(directory: Path) -> tuple[Path, str] | None:
     return (Path(top).resolve(), commit) if top and commit else None
 
 
-def _git_origin(source: Path) -> Origin:
+def _git_origin(source: Path) -> tuple[str, str | None]:
     checkout = _checkout(source.parent)
     if checkout is None:
         return str(source), None
@@ -171,7 +172,7 @@ def _git_origin(source: Path) -> Origin:
     return relative, f"{commit}-dirty" if dirty else commit
 
 
-def _git_origins(folder: Path, files: Iterable[Path]) -> dict[Path, Origin]:
+def _git_origins(folder: Path, files: Iterable[Path]) -> dict[Path, tuple[str, str | None]]:
     # One look at the checkout for the whole folder: which files differ from the commit.
     checkout = _checkout(folder)
     if checkout is None:
