@@ -78,6 +78,11 @@ class StoreModule(AnsibleModule):
         super().fail_json(msg, **kwargs)
 
 
+def devices_counted(number: int) -> str:
+    """Return ``1 device`` or ``N devices``, for the sentences modules end with."""
+    return f"{number} device" if number == 1 else f"{number} devices"
+
+
 def store_module(
     argument_spec: dict[str, Any], *, counted_options: Iterable[str] = (), **kwargs: Any
 ) -> AnsibleModule:

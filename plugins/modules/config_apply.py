@@ -243,6 +243,7 @@ msg:
 """
 
 from ansible_collections.isp.network.plugins.module_utils.module import (  # noqa: E402
+    devices_counted,
     failing_cleanly,
     secret_box,
     store_module,
@@ -328,7 +329,7 @@ def _apply(module) -> dict:
         "results": results,
         "summary": summary,
         "msg": f"configuration {'checked on' if module.check_mode else 'applied to'} "
-        f"{len(outcomes)} devices: {counted}",
+        f"{devices_counted(len(outcomes))}: {counted}",
     }
     if module._diff:
         shown = [f"--- {o.device}\n{o.diff}\n" for o in outcomes if o.diff]

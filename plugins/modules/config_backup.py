@@ -126,6 +126,7 @@ msg:
 """
 
 from ansible_collections.isp.network.plugins.module_utils.module import (  # noqa: E402
+    devices_counted,
     failing_cleanly,
     secret_box,
     store_module,
@@ -167,7 +168,7 @@ def main() -> None:
     result = {
         "changed": any(entry["changed"] for entry in results),
         "results": results,
-        "msg": f"backed up {len(outcomes)} devices: "
+        "msg": f"backed up {devices_counted(len(outcomes))}: "
         + ", ".join(f"{count} {word}" for word, count in words.items()),
     }
     if "failed" in words:

@@ -148,6 +148,7 @@ msg:
 """
 
 from ansible_collections.isp.network.plugins.module_utils.module import (  # noqa: E402
+    devices_counted,
     run_in_store,
     store_module,
 )
@@ -220,7 +221,7 @@ def _render(module, session) -> dict:
         "changed": bool(stored),
         "configs": configs,
         "template": about,
-        "msg": f"{label} rendered for {len(configs)} devices"
+        "msg": f"{label} rendered for {devices_counted(len(configs))}"
         + (f"; {stored} stored, {len(configs) - stored} already exists" if params["store"] else ""),
     }
     if params["store"] and module._diff:

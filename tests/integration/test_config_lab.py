@@ -114,7 +114,7 @@ def test_the_module_in_check_mode_returns_each_device_diff_and_touches_nothing(w
     assert (result["changed"], entry["outcome"], entry["changed"]) == (True, "would_change", False)
     assert "ntp server 192.0.2.207" in entry["diff"] and "logging host 192.0.2.57" in entry["diff"]
     assert result["diff"] == {"prepared": f"--- bng1\n{entry['diff']}\n"}
-    assert result["msg"] == "configuration checked on 1 devices: 1 would_change"
+    assert result["msg"] == "configuration checked on 1 device: 1 would_change"
     assert running_file(lab, "bng1").read_bytes() == before
     assert [(r.id, r.state.value) for r in rows(world, "bng1", ConfigKind.INTENDED)] == [
         (config_id, "draft")
