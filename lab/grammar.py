@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from lab import ifnames
@@ -148,6 +150,29 @@ def match(mode: str, words: list[str], exact_args: bool = True) -> tuple[Rule, l
     return None
 
 
+def hashed(secret: str, salt: str = "") -> str:
+    """Return how the lab shows a secret it keeps: a type 9 style hash, never the text."""
+    return f"$9${salt}" + hashlib.sha256(f"{salt}{secret}".encode()).hexdigest()[:40]
+
+
+def _stored_secret(words: list[str]) -> list[str]:
+    # IOS keeps ``enable secret [0] x`` and ``username u ... secret [0] x`` as type 9 hashes,
+    # with a new salt each time: typing the same secret again changes the configuration.
+    lowered = [word.lower() for word in words]
+    if lowered[:2] == ["enable", "secret"]:
+        at = 1
+    elif lowered[:1] == ["username"] and "secret" in lowered:
+        at = lowered.index("secret")
+    else:
+        return words
+    rest = words[at + 1 :]
+    if len(rest) == 2 and rest[0] == "0":
+        rest = rest[1:]
+    if len(rest) != 1:
+        return words
+    return [*words[: at + 1], "9", hashed(rest[0], secrets.token_hex(4))]
+
+
 class Editor:
     """Applies typed configuration lines to a Config, tracking the mode as IOS does."""
 
@@ -166,7 +191,7 @@ class Editor:
 
     def apply(self, line: str) -> None:
         """Apply one line; raise InvalidInput when no known command matches it."""
-        words = line.split()
+        words = _stored_secret(line.split())
         if not words or words[0].startswith("!"):
             return
         if self.mode != GLOBAL and self._apply_in(self.mode, self.context, words):

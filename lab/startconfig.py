@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from lab import ifnames
 from lab.confmodel import Config
-from lab.grammar import Editor, InvalidInput
+from lab.grammar import Editor, InvalidInput, hashed
 from lab.topology import DeviceSpec, Topology
 
 
 def _natural(name: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
-
-
-def _secret(text: str) -> str:
-    return "$9$" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 def port_description(spec: DeviceSpec, topology: Topology, port: str) -> str:
@@ -45,10 +40,10 @@ def starting_config(spec: DeviceSpec, topology: Topology) -> Config:
         f"boot system flash:{spec.image}",
         "boot-end-marker",
         f"ip domain name {spec.domain}",
-        f"username {spec.username} privilege 15 secret 9 {_secret(spec.password)}",
+        f"username {spec.username} privilege 15 secret 9 {hashed(spec.password)}",
     ]
     if spec.enable_secret:
-        lines.append(f"enable secret 9 {_secret(spec.enable_secret)}")
+        lines.append(f"enable secret 9 {hashed(spec.enable_secret)}")
     lines += ["ip scp server enable", "lldp run", "interface Loopback0"]
     lines.append(f" ip address {spec.mgmt} 255.255.255.255")
     for name in sorted(spec.ports, key=_natural):

@@ -9,6 +9,9 @@ import pytest
 from ansible_collections.isp.network.plugins.module_utils.services.config_apply import (
     same_config,
 )
+from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
+    compare_configs,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
     ApplyRequest,
 )
@@ -194,3 +197,21 @@ def test_backup_stores_each_running_config_once(world):
         ["core2"], store_url=world["url"], box=world["box"], startup=True, timeout=20
     )
     assert [(o.outcome, o.startup_version) for o in third] == [("already exists", 1)]
+
+
+def test_secrets_given_in_clear_apply_and_verify_though_the_device_shows_them_hashed(world):
+    lab = world["lab"]
+    clear = ("N3w-Enable-S3cret", "Ops-S3cret")
+    change = f"enable secret 0 {clear[0]}\nusername ops privilege 15 secret {clear[1]}\n"
+
+    [outcome] = apply(world, ApplyRequest("agg2b", change))
+
+    assert (outcome.outcome, outcome.error) == ("applied", None)
+    running = running_of(lab, "agg2b")
+    assert "username ops privilege 15 secret 9 $9$" in running
+    assert not [value for value in clear if value in running or value in outcome.diff]
+    [attempt] = rows(world, "agg2b", ConfigKind.APPLIED)
+    assert attempt.state.value == "applied"
+    assert not [value for value in clear if value in (attempt.diff or "")]
+    # Compliance finds the intended lines in their hashed form (the rest is extra).
+    assert compare_configs(change, running).missing == []

@@ -146,7 +146,7 @@ def test_the_demo_shows_device_secret_lines_only_with_their_values_masked(demo):
         **folder_sources(demo.folder, skip=[demo.folder / "lab", demo.store]),
     }
 
-    assert "secret 9 <removed>" in demo.run.stdout
+    assert "privilege 15 secret <removed>" in demo.run.stdout
     found = {
         name: CONFIGURED_SECRET.findall(
             text.decode("utf-8", "replace") if isinstance(text, bytes) else text

@@ -116,3 +116,26 @@ def test_rendered_config_parses_back_to_itself(lines):
             continue
 
     assert parse(config.render()) == config
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("enable secret 0 Cl3ar", "enable secret 9 $9$"),
+        ("enable secret Cl3ar", "enable secret 9 $9$"),
+        ("username ops privilege 15 secret 0 Cl3ar", "username ops privilege 15 secret 9 $9$"),
+        ("username ops secret Cl3ar", "username ops secret 9 $9$"),
+    ],
+)
+def test_a_secret_typed_in_clear_is_kept_hashed_with_a_new_salt_each_time(typed, shown):
+    once = _typed(parse(BASE), typed).render()
+    again = _typed(parse(once), typed).render()
+
+    assert shown in once and "Cl3ar" not in once
+    assert once != again
+
+
+def test_a_hashed_secret_is_kept_as_typed():
+    typed = "enable secret 9 $9$abcdef"
+
+    assert typed in _typed(parse(BASE), typed).render()

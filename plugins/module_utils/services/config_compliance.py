@@ -6,8 +6,10 @@ IOS-style configurations are compared as trees of blocks (``interface X`` and it
 lines), in any order. Comments and ``!`` lines, the volatile header lines IOS prints, the
 ``end`` line, and the delimiters of banners are noise and are ignored; ``no shutdown`` under
 an interface is IOS's default and is not shown by a running configuration, so it is ignored
-too. A difference is reported as its path: ``interface Loopback0 > ip address ...``, with
-any secret value in it masked (``config_secrets``).
+too. A line holding a secret is compared without its value and encoding (a device shows
+``enable secret 0 x`` as ``enable secret 9 $9$...``), so only its presence counts. A
+difference is reported as its path: ``interface Loopback0 > ip address ...``, with any
+secret value in it masked (``config_secrets``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlmodel import Session
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services import config_store
 from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+    comparable,
     mask_secrets,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import ConfigKind
@@ -74,7 +77,8 @@ def parse_config(text: str, ignore: Iterable[str] = ()) -> Block:
     """
     skip = check_ignores(ignore)
     root = Block()
-    stack: list[tuple[int, Block]] = [(-1, root)]
+    # (indent, block, its line): the line tells a child which block holds it.
+    stack: list[tuple[int, Block, str]] = [(-1, root, "")]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs().split("\n")
     position = 0
     while position < len(lines):
@@ -93,12 +97,13 @@ def parse_config(text: str, ignore: Iterable[str] = ()) -> Block:
             continue
         while stack[-1][0] >= indent:
             stack.pop()
-        parent = stack[-1][1]
+        _indent, parent, parent_key = stack[-1]
+        key = comparable(key, parent_key)
         block = parent.children.setdefault(key, Block())
         if banner:
             for line in body:
                 block.children.setdefault(line, Block())
-        stack.append((indent, block))
+        stack.append((indent, block, key))
     _drop_defaults(root)
     return root
 

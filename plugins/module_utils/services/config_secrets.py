@@ -66,6 +66,37 @@ _BLOCK_KEY = re.compile(rf"^(\s*[+-]?key\s+{_TYPE}){_VALUE}", re.IGNORECASE)
 _PATH = " > "
 
 
+# The secrets a device stores in an encoding of its own (a hash, type 7): all but the SNMP
+# communities, which it shows as given.
+_REENCODED = tuple(
+    (name, rule) for name, rule in RULES if name not in ("snmp community", "snmp host community")
+)
+# Every rule needs one of these words in the line: the other lines skip the table.
+_TRIGGER = re.compile(r"secret|password|community|key|snmp|psk", re.IGNORECASE)
+# A masked value with the encoding type before it (``secret 9 <removed>``), and NTP's type
+# after it (``md5 <removed> 7``): a device shows its own encoding of what it was given.
+_ENCODED = re.compile(
+    rf"(?:\b(?:\d{{1,2}}|sha256|sha512)\s+)?({re.escape(REMOVED)}|\"{re.escape(REMOVED)}\")"
+    r"(?:\s+\d\b(?!\S))?",
+    re.IGNORECASE,
+)
+
+
+def comparable(line: str, parent: str = "") -> str:
+    """Return ``line`` as compared with a device's: each secret value and its encoding
+    type replaced by ``<removed>``; ``parent`` is the line of the block holding it.
+
+    A device shows ``enable secret 0 x`` as ``enable secret 9 $9$...`` and, with
+    ``service password-encryption``, a clear key as ``key 7 ...``: only the line's presence
+    can be compared, never its value. SNMP communities are shown as given, so they are
+    compared whole.
+    """
+    if not _TRIGGER.search(line):
+        return line
+    body = _mask_line(f"{parent}{_PATH}{line}" if parent else line, "", _REENCODED)
+    return _ENCODED.sub(r"\1", body.rsplit(_PATH, 1)[-1] if parent else body)
+
+
 def mask_secrets(text: str) -> str:
     """Return ``text`` (configuration lines, a diff or paths) with every secret value masked.
 
@@ -83,13 +114,15 @@ def mask_secrets(text: str) -> str:
     return "\n".join(masked)
 
 
-def _mask_line(body: str, block: str) -> str:
+def _mask_line(body: str, block: str, rules: tuple = RULES) -> str:
+    if not _TRIGGER.search(body):
+        return body
     *parents, last = body.split(_PATH)
     context = parents[-1] if parents else block
     if (parents or last[:1].isspace()) and _SERVER_BLOCK.match(context):
         last = _BLOCK_KEY.sub(_keep_prefix, last)
         body = _PATH.join([*parents, last])
-    for _name, rule in RULES:
+    for _name, rule in rules:
         body = rule.sub(_keep_prefix, body)
     return body
 

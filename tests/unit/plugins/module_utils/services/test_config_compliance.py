@@ -158,15 +158,49 @@ def test_compliance_of_stored_configurations(session):
 
 def test_missing_and_extra_lines_show_no_secret_value():
     intended = "tacacs server T1\n key 7 0832495D1A\nsnmp-server community Publ1c RO\n"
-    running = "tacacs server T1\n key 7 07345F1B2C\nusername ops secret 9 $9$abc\n"
+    running = "tacacs server T2\n key 7 07345F1B2C\nusername ops secret 9 $9$abc\n"
 
     report = compare_configs(intended, running)
 
     assert report.missing == [
-        "tacacs server T1 > key 7 <removed>",
+        "tacacs server T1",
+        "tacacs server T1 > key <removed>",
         "snmp-server community <removed> RO",
     ]
     assert report.extra == [
-        "tacacs server T1 > key 7 <removed>",
-        "username ops secret 9 <removed>",
+        "tacacs server T2",
+        "tacacs server T2 > key <removed>",
+        "username ops secret <removed>",
     ]
+
+
+@pytest.mark.parametrize(
+    ("intended", "running"),
+    [
+        ("enable secret 0 Cl3ar\n", "enable secret 9 $9$nB0uJ5fQ\n"),
+        ("enable secret Cl3ar\n", "enable secret 5 $1$mERr$hx5\n"),
+        ("username ops privilege 15 secret Cl3ar\n", "username ops privilege 15 secret 9 $9$x\n"),
+        ("username ops password 0 Cl3ar\n", "username ops password 7 0822455D0A16\n"),
+        ("tacacs server T1\n key Cl3ar\n", "tacacs server T1\n key 7 045802150C2E\n"),
+        ("ntp authentication-key 1 md5 Cl3ar\n", "ntp authentication-key 1 md5 0822455D 7\n"),
+    ],
+)
+def test_a_secret_line_counts_by_its_presence_not_its_value(intended, running):
+    # A device shows its own encoding (a hash, type 7) of a secret it was given in clear.
+    assert compare_configs(intended, running).compliant
+
+
+def test_an_snmp_community_is_compared_whole_as_the_device_shows_it_as_given():
+    report = compare_configs("snmp-server community Cl3ar RO\n", "snmp-server community x RO\n")
+
+    assert (report.missing, report.extra) == (
+        ["snmp-server community <removed> RO"],
+        ["snmp-server community <removed> RO"],
+    )
+
+
+def test_a_secret_line_of_another_user_is_still_missing():
+    report = compare_configs("username ops secret 0 Cl3ar\n", "username noc secret 9 $9$x\n")
+
+    assert report.missing == ["username ops secret <removed>"]
+    assert report.extra == ["username noc secret <removed>"]
