@@ -28,7 +28,6 @@ off from its controller is back on its old configuration within two minutes.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -43,6 +42,10 @@ from ansible_collections.isp.network.plugins.module_utils.errors import (
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     compare_configs,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_device_errors import (
+    device_errors,
+    reason,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
     mask_secrets,
@@ -62,32 +65,6 @@ CONFIRM_BOUNDS = (60, 7200)
 # less than a minute, so that a device slow enough to fail the change can still be restored.
 RESTORE_FACTOR = 3
 RESTORE_FLOOR = 60.0
-
-_REJECTED_MERGE = re.compile(r"^(.+)\n\s*\^\s*\n% Invalid input", re.MULTILINE)
-_REJECTED_REPLACE = re.compile(r'Failed to apply command "([^"]+)"')
-
-
-def device_errors() -> tuple[type[BaseException], ...]:
-    """Return what a NAPALM call raises when the device, the session or the change fails.
-
-    NAPALM's, netmiko's (read timeouts, a prompt never seen), paramiko's SSHException,
-    OSError and EOFError (a dropped socket), and ValueError (netmiko: no configuration
-    prompt; NAPALM: a refused transfer). Anything else is a bug and propagates.
-    """
-    from napalm.base.exceptions import NapalmException
-    from netmiko.exceptions import NetmikoBaseException
-    from paramiko.ssh_exception import SSHException
-
-    return (NapalmException, NetmikoBaseException, SSHException, OSError, EOFError, ValueError)
-
-
-def session_lost_errors() -> tuple[type[BaseException], ...]:
-    """Return the exceptions that mean the session itself is gone (not just a refused change)."""
-    from napalm.base.exceptions import ConnectionException
-    from netmiko.exceptions import ReadException
-    from paramiko.ssh_exception import SSHException
-
-    return (ConnectionException, ReadException, SSHException, OSError, EOFError)
 
 
 class ApplyTimeout(DeviceError):
@@ -147,12 +124,7 @@ class Push:
     @property
     def restore_seconds(self) -> float:
         """Return the restore's budget: ``restore_timeout``, or the default for ``timeout``."""
-        return self.restore_timeout or restore_budget(self.timeout)
-
-
-def restore_budget(timeout: float) -> float:
-    """Return the default seconds a restore may take after an apply bounded by ``timeout``."""
-    return max(RESTORE_FACTOR * timeout, RESTORE_FLOOR)
+        return self.restore_timeout or max(RESTORE_FACTOR * self.timeout, RESTORE_FLOOR)
 
 
 @dataclass
@@ -286,9 +258,11 @@ def _confirm(driver: Any, job: Push, seconds: int) -> None:
         ) from exc
 
 
-def _in_time(job: Push, deadline: float, step: str, option: str = "timeout") -> None:
+def _in_time(job: Push, deadline: float, step: str, *, restoring: bool = False) -> None:
     if time.monotonic() > deadline:
-        seconds = job.restore_seconds if option == "restore_timeout" else job.timeout
+        seconds, option = (
+            (job.restore_seconds, "restore_timeout") if restoring else (job.timeout, "timeout")
+        )
         raise ApplyTimeout(
             f"device {job.name!r} took longer than {seconds:g} s before {step}; the device "
             f"is slow or overloaded: raise {option} or try again later"
@@ -357,9 +331,9 @@ def _restore_in_new_session(job: Push, result: PushResult) -> None:
                 # the timer would otherwise undo the restore when it expires.
                 driver.rollback()
                 result.steps.append("revert")
-            _in_time(job, deadline, "restoring the backup", "restore_timeout")
+            _in_time(job, deadline, "restoring the backup", restoring=True)
             driver.load_replace_candidate(config=result.backup)
-            _in_time(job, deadline, "committing the backup", "restore_timeout")
+            _in_time(job, deadline, "committing the backup", restoring=True)
             driver.commit_config()
             result.steps.append("restore")
             if _running_is(driver, result.backup):
@@ -379,24 +353,3 @@ def _restore_in_new_session(job: Push, result: PushResult) -> None:
     else:
         after = "the device may be half configured, restore its backup by hand"
     result.error = f"{first}; restoring the backup failed too ({failure}): {after}"
-
-
-def reason(exc: BaseException, device: str, step: str) -> str:
-    """Return one sentence saying why a step failed, with no device output and no secret."""
-    text = str(exc)
-    rejected = _REJECTED_REPLACE.search(text) or _REJECTED_MERGE.search(text)
-    if rejected:
-        return (
-            f"device {device!r} rejected the line {mask_secrets(rejected.group(1).strip())!r} "
-            f"while {step}; fix the configuration"
-        )
-    if isinstance(exc, IspNetworkError):
-        return text
-    if isinstance(exc, session_lost_errors()):
-        return (
-            f"the session to device {device!r} was lost while {step} "
-            f"({type(exc).__name__}); check that the device is up and answering"
-        )
-    first = mask_secrets(text.strip().splitlines()[0]) if text.strip() else ""
-    detail = f": {first[:160]}" if first else ""
-    return f"device {device!r} failed while {step} ({type(exc).__name__}{detail})"

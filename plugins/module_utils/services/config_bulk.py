@@ -30,14 +30,16 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
     FAILED,
     PushResult,
     Target,
-    device_errors,
     push,
-    reason,
     same_config,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     ComplianceReport,
     compare_configs,
+)
+from ansible_collections.isp.network.plugins.module_utils.services.config_device_errors import (
+    device_errors,
+    reason,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
     ApplyOptions,

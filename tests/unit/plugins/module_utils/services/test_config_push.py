@@ -15,9 +15,11 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
     Push,
     Target,
     push,
-    reason,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_bulk import apply_many
+from ansible_collections.isp.network.plugins.module_utils.services.config_device_errors import (
+    reason,
+)
 from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
     ApplyOptions,
     ApplyRequest,
