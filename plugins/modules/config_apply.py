@@ -242,6 +242,9 @@ msg:
   sample: "configuration applied to 4 devices: 2 applied, 1 unchanged, 1 rolled_back"
 """
 
+from ansible_collections.isp.network.plugins.module_utils.config_apply_module import (  # noqa: E402
+    candidates,
+)
 from ansible_collections.isp.network.plugins.module_utils.module import (  # noqa: E402
     devices_counted,
     failing_cleanly,
@@ -311,7 +314,7 @@ def _apply(module) -> dict:
         restore_timeout=params["restore_timeout"],
     ).checked()
     box = secret_box(module)
-    contents, stored = _candidates(module)
+    contents, stored = candidates(module)
     requests = [
         ApplyRequest(name, content=contents.get(name) if contents else None)
         for name in params["devices"]
@@ -335,69 +338,6 @@ def _apply(module) -> dict:
         shown = [f"--- {o.device}\n{o.diff}\n" for o in outcomes if o.diff]
         result["diff"] = {"prepared": "".join(shown)}
     return result
-
-
-def _candidates(module) -> tuple[dict, set]:
-    # With a template: render for every device (stored as intended unless in check mode)
-    # and return the texts only in check mode; a real run applies the stored intended rows.
-    # Also returns the devices that got a new intended version: the store changed for them.
-    from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
-        ConfigurationService,
-    )
-    from ansible_collections.isp.network.plugins.module_utils.store.engine import (
-        run_transaction,
-    )
-
-    params = module.params
-    if params["config"] is not None:
-        return dict.fromkeys(params["devices"], params["config"]), set()
-    if params["configs"]:
-        return _per_device(params["devices"], params["configs"]), set()
-    if not params["template"]:
-        return {}, set()
-
-    def render(session) -> list:
-        template = ConfigurationService.get_template(
-            session, params["template"], params["template_version"]
-        )
-        generated = ConfigurationService.generate_configurations(
-            session,
-            template,
-            dict.fromkeys(params["devices"]),
-            common=params["variables"],
-            store=not module.check_mode,
-        )
-        return generated
-
-    generated = run_transaction(render, params["store_url"], what="the store")
-    stored = {config.device for config in generated if config.created}
-    if module.check_mode:
-        return {config.device: config.content for config in generated}, stored
-    return {}, stored
-
-
-def _per_device(devices: list, configs: dict) -> dict:
-    # Each device's own text: one for every device listed, and none for a device not listed.
-    from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
-
-    missing = [name for name in devices if name not in configs]
-    if missing:
-        raise ValidationError(
-            f"configs has no text for devices {missing}; give each device in devices an entry"
-        )
-    extra = sorted(str(name) for name in configs if name not in devices)
-    if extra:
-        raise ValidationError(
-            f"configs names devices {extra} that are not in devices; add them to devices or "
-            "remove their entries"
-        )
-    wrong = sorted(name for name in devices if not isinstance(configs[name], str))
-    if wrong:
-        raise ValidationError(
-            f"configs gives devices {wrong} something other than text; give each a "
-            "configuration as a string"
-        )
-    return {name: configs[name] for name in devices}
 
 
 if __name__ == "__main__":
