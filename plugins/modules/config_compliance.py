@@ -159,17 +159,12 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
-        check_ignores,
-    )
     from ansible_collections.isp.network.plugins.module_utils.services.configuration import (
         ConfigurationService,
     )
 
     params = module.params
     with failing_cleanly(module):
-        # Before any device is read: a bad pattern would otherwise fail after every read.
-        check_ignores(params["ignore"])
         outcomes = ConfigurationService.check_compliance_many(
             params["devices"],
             store_url=params["store_url"],

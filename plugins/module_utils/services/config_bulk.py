@@ -35,6 +35,7 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_compliance import (
     ComplianceReport,
+    check_ignores,
     compare_configs,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_device_errors import (
@@ -301,8 +302,10 @@ def compliance_many(
 
     With ``refresh``, the running configs are read from the devices first (in parallel,
     stored as ``running`` unless ``check``); otherwise the newest stored ``against`` kind is
-    used. A device that cannot be read or has nothing intended gets an ``error``.
+    used. A device that cannot be read or has nothing intended gets an ``error``. Raises
+    ValidationError for a bad ``ignore`` pattern before any device is read.
     """
+    check_ignores(ignore)
     kind = ConfigKind.RUNNING if refresh else config_store.parse_kind(against)
     texts: dict[str, tuple[int | None, str]] = {}
     results: dict[str, ComplianceOutcome] = {}
