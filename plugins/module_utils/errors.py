@@ -54,6 +54,9 @@ class IspNetworkError(Exception):
     """Base class: ``str(error)`` is the sentence shown to the user, on one line."""
 
     def __init__(self, message: str) -> None:
+        # As given, before one_line: a caller that rewords the sentence (hiding a secret
+        # value in it, say) works on the whole text, not on a shortened one.
+        self.given = message
         message = one_line(message)
         super().__init__(message)
         self.message = message

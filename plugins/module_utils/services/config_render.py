@@ -181,7 +181,7 @@ def render_compiled(label: str, template: Any, variables: Mapping[str, Any]) -> 
     except UndefinedError as exc:
         raise ValidationError(_undefined_message(label, exc)) from None
     except IspNetworkError as exc:
-        raise ValidationError(f"{label}: {exc}") from None
+        raise ValidationError(f"{label}: {exc.given}") from None
     except OverflowError as exc:
         raise ValidationError(f"{label} asked for too much ({exc}); {_INTERNALS_HINT}") from None
     except RecursionError:

@@ -322,20 +322,15 @@ class TemplateRenderer:
         try:
             content = config_render.render_compiled(self.label, self.compiled, checked)
         except ValidationError as exc:
-            raise ValidationError(self._without_secrets(str(exc), checked)) from None
+            raise ValidationError(self._without_secrets(exc.given, checked)) from None
         return Rendered(content=content, content_hash=sha256(content), variables=checked)
 
     def _without_secrets(self, message: str, checked: Mapping[str, Any]) -> str:
         # A filter or the sandbox may quote the value it failed on; a secret one is hidden.
         for name in self.secrets:
             value = checked.get(name)
-            text = value if isinstance(value, str) else None
-            if not text or len(text) < 3:
-                continue
-            message = message.replace(text, f"<{name}>")
-            if len(text) > 47:
-                # one_line shows a long value by its first and last characters only.
-                message = message.replace(text[:47], f"<{name}").replace(text[-15:], ">")
+            if isinstance(value, str) and len(value) >= 3:
+                message = message.replace(value, f"<{name}>")
         return message
 
 
