@@ -33,7 +33,7 @@ def spec_from_file(path: str | Path, **overrides: Any) -> TemplateSpec:
     version is missing.
     """
     source = Path(path).expanduser().resolve()
-    return _spec(source, str(path), _git_origin(source), overrides)
+    return _spec(source, str(path), _git_origins(source.parent, [source])[source], overrides)
 
 
 def specs_from_folder(path: str | Path) -> list[TemplateSpec]:
@@ -162,18 +162,9 @@ def _checkout(directory: Path) -> tuple[Path, str] | None:
     return (Path(top).resolve(), commit) if top and commit else None
 
 
-def _git_origin(source: Path) -> tuple[str, str | None]:
-    checkout = _checkout(source.parent)
-    if checkout is None:
-        return str(source), None
-    top, commit = checkout
-    relative = str(source.relative_to(top))
-    dirty = _git(top, "status", "--porcelain", "--", relative)
-    return relative, f"{commit}-dirty" if dirty else commit
-
-
 def _git_origins(folder: Path, files: Iterable[Path]) -> dict[Path, tuple[str, str | None]]:
-    # One look at the checkout for the whole folder: which files differ from the commit.
+    # One look at the checkout for the files of a folder: which differ from the commit (or
+    # are not in it). Outside git, each file is its absolute path with no commit.
     checkout = _checkout(folder)
     if checkout is None:
         return {file: (str(file), None) for file in files}
