@@ -101,7 +101,8 @@ CHECK_PLAYBOOK = """
 
     - name: Keep the outcomes
       ansible.builtin.copy:
-        content: "{{ config_deploy_outcomes | to_json }}"
+        content: "{{ {'outcomes': config_deploy_outcomes, 'summary': config_deploy_summary}
+                     | to_json }}"
         dest: "{{ outcome_file }}"
         mode: "0600"
       check_mode: false
@@ -142,8 +143,17 @@ def test_check_mode_previews_the_new_renderings_and_changes_nothing(lab, tmp_pat
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "configuration previewed on 2 devices; 0 failed" in run.stdout
-    outcomes = {entry["device"]: entry for entry in json.loads(outcome_file.read_text())}
+    kept = json.loads(outcome_file.read_text())
+    outcomes = {entry["device"]: entry for entry in kept["outcomes"]}
     assert sorted(outcomes) == ["core1", "core2"]
+    assert kept["summary"]["outcomes"] == {
+        "applied": 0,
+        "unchanged": 0,
+        "would_change": 2,
+        "failed": 0,
+        "rolled_back": 0,
+    }
+    assert kept["summary"]["failed"] == []
     for name, entry in outcomes.items():
         assert entry["outcome"] == "would_change", entry
         assert "logging host 192.0.2.50" in entry["diff"], entry["diff"]
