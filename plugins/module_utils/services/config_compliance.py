@@ -24,12 +24,12 @@ from sqlmodel import Session
 from ansible_collections.isp.network.plugins.module_utils.errors import ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services import config_store
 from ansible_collections.isp.network.plugins.module_utils.services.config_secrets import (
+    PATH_SEPARATOR,
     comparable,
     mask_secrets,
 )
 from ansible_collections.isp.network.plugins.module_utils.store.models.config import ConfigKind
 
-PATH_SEPARATOR = " > "
 _VOLATILE = (
     re.compile(r"^Building configuration"),
     re.compile(r"^Current configuration\s*:"),

@@ -63,7 +63,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _SERVER_BLOCK = re.compile(r"^(?:tacacs|radius)\s+server\b", re.IGNORECASE)
 # IOS shows a changed line inside a block with its marker after the indentation: `` +key``.
 _BLOCK_KEY = re.compile(rf"^(\s*[+-]?key\s+{_TYPE}){_VALUE}", re.IGNORECASE)
-_PATH = " > "
+# A compliance line is its path of blocks: ``interface Loopback0 > ip address ...``.
+PATH_SEPARATOR = " > "
 
 
 # The secrets a device stores in an encoding of its own (a hash, type 7): all but the SNMP
@@ -93,8 +94,8 @@ def comparable(line: str, parent: str = "") -> str:
     """
     if not _TRIGGER.search(line):
         return line
-    body = _mask_line(f"{parent}{_PATH}{line}" if parent else line, "", _REENCODED)
-    return _ENCODED.sub(r"\1", body.rsplit(_PATH, 1)[-1] if parent else body)
+    body = _mask_line(f"{parent}{PATH_SEPARATOR}{line}" if parent else line, "", _REENCODED)
+    return _ENCODED.sub(r"\1", body.rsplit(PATH_SEPARATOR, 1)[-1] if parent else body)
 
 
 def mask_secrets(text: str) -> str:
@@ -108,7 +109,7 @@ def mask_secrets(text: str) -> str:
     for line in text.split("\n"):
         marker = line[:1] if line[:1] in "+-" else ""
         body = line[len(marker) :]
-        if body and not body[0].isspace() and _PATH not in body:
+        if body and not body[0].isspace() and PATH_SEPARATOR not in body:
             block = body
         masked.append(marker + _mask_line(body, block))
     return "\n".join(masked)
@@ -117,11 +118,11 @@ def mask_secrets(text: str) -> str:
 def _mask_line(body: str, block: str, rules: tuple = RULES) -> str:
     if not _TRIGGER.search(body):
         return body
-    *parents, last = body.split(_PATH)
+    *parents, last = body.split(PATH_SEPARATOR)
     context = parents[-1] if parents else block
     if (parents or last[:1].isspace()) and _SERVER_BLOCK.match(context):
         last = _BLOCK_KEY.sub(_keep_prefix, last)
-        body = _PATH.join([*parents, last])
+        body = PATH_SEPARATOR.join([*parents, last])
     for _name, rule in rules:
         body = rule.sub(_keep_prefix, body)
     return body
