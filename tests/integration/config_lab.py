@@ -27,8 +27,16 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.config im
     ConfigKind,
     DeviceConfiguration,
 )
+from lab import start_lab
 
 APPLY_EVENT = "device_configuration.apply"
+
+
+def isp_small_lab(tmp_path_factory, name: str):
+    """Yield a running isp-small lab in a folder called ``name``; stop it afterwards."""
+    running = start_lab("isp-small", tmp_path_factory.mktemp(name), reload_seconds=0.3)
+    yield running
+    running.stop()
 
 
 def store_of(lab, tmp_path, secret_key):

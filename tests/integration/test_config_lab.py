@@ -23,12 +23,12 @@ from ansible_collections.isp.network.plugins.module_utils.store.models.config im
     ConfigKind,
     DeviceConfiguration,
 )
-from lab import start_lab
 from tests.integration.config_lab import (
     apply,
     apply_events,
     assert_backup_running_and_recorded,
     device_diff,
+    isp_small_lab,
     rows,
     running_file,
     running_of,
@@ -45,9 +45,7 @@ pytestmark = pytest.mark.lab
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """An isp-small lab for this module: every test works on devices of its own."""
-    running = start_lab("isp-small", tmp_path_factory.mktemp("config-lab"), reload_seconds=0.3)
-    yield running
-    running.stop()
+    yield from isp_small_lab(tmp_path_factory, "config-lab")
 
 
 @pytest.fixture

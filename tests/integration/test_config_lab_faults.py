@@ -34,6 +34,7 @@ from tests.integration.config_lab import (
     apply,
     apply_events,
     assert_backup_running_and_recorded,
+    isp_small_lab,
     running_of,
     store_of,
 )
@@ -44,9 +45,7 @@ pytestmark = pytest.mark.lab
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """An isp-small lab for this module: every test works on devices of its own."""
-    running = start_lab("isp-small", tmp_path_factory.mktemp("fault-lab"), reload_seconds=0.3)
-    yield running
-    running.stop()
+    yield from isp_small_lab(tmp_path_factory, "fault-lab")
 
 
 @pytest.fixture

@@ -228,14 +228,14 @@ def backup_many(
             return
         saved = None if fetched.startup is None else same_config(fetched.running, fetched.startup)
 
-        def keep(session: Session, content: str, kind_of: ConfigKind) -> tuple[Any, bool]:
+        def keep(session: Session, content: str, stored_as: ConfigKind) -> tuple[Any, bool]:
             # In check mode: the row a real run would return, and whether it would store one.
             device_id = targets[name][0]
             if check:
-                row = config_store.newest_if_same(session, device_id, content, kind_of)
+                row = config_store.newest_if_same(session, device_id, content, stored_as)
                 return row, row is None
             return config_store.store_configuration(
-                session, device_id, content, kind=kind_of, actor=actor
+                session, device_id, content, kind=stored_as, actor=actor
             )
 
         def store(session: Session) -> BackupOutcome:
