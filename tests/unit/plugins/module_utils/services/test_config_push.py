@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from napalm.base.exceptions import CommitConfirmException, MergeConfigException
+from napalm.base.exceptions import CommitConfirmException
 
 from ansible_collections.isp.network.plugins.module_utils.errors import BusyError, ValidationError
 from ansible_collections.isp.network.plugins.module_utils.services import config_apply
@@ -17,9 +17,6 @@ from ansible_collections.isp.network.plugins.module_utils.services.config_apply 
     push,
 )
 from ansible_collections.isp.network.plugins.module_utils.services.config_bulk import apply_many
-from ansible_collections.isp.network.plugins.module_utils.services.config_device_errors import (
-    reason,
-)
 from ansible_collections.isp.network.plugins.module_utils.services.config_record import (
     ApplyOptions,
     ApplyRequest,
@@ -199,33 +196,6 @@ def test_a_journal_that_cannot_be_written_discards_the_candidate(lab_device):
     assert (result.outcome, result.error) == ("failed", "the store is busy; run the task again")
     assert "commit" not in opened[0].calls and opened[0].calls[-1] == "discard"
     assert state["running"] == BACKUP
-
-
-@pytest.mark.parametrize(
-    ("error", "sentence"),
-    [
-        (
-            MergeConfigException(
-                "Configuration merge failed; automatic rollback attempted:\n"
-                "username admin secret 0 hunter2\n ^\n% Invalid input detected at '^' marker."
-            ),
-            "device 'r1' rejected the line 'username admin secret 0 <removed>' while committing; "
-            "fix the configuration",
-        ),
-        (
-            MergeConfigException("Insufficient space on flash:\ndetails"),
-            "device 'r1' failed while committing (MergeConfigException: Insufficient space "
-            "on flash:)",
-        ),
-        (
-            OSError("Socket is closed"),
-            "the session to device 'r1' was lost while committing (OSError); check that the "
-            "device is up and answering",
-        ),
-    ],
-)
-def test_reasons_are_one_sentence_without_secrets(error, sentence):
-    assert reason(error, "r1", "committing") == sentence
 
 
 def test_a_timed_commit_is_confirmed_once_verified(lab_device):
